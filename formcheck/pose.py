@@ -1,0 +1,199 @@
+"""The pose stage: MediaPipe Pose Landmarker (Tasks API, VIDEO mode) turning frames into PoseFrames of one person.
+
+The landmarker may see several people. We follow one: at the start the most prominent person in a plank, then
+whoever stays closest to that person's torso, so a second person walking by or exercising beside does not take over.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+import cv2
+import numpy as np
+
+from .errors import ModelError
+from .models import ModelSpec, resolve_model
+from .sources import Frame, SourceInfo, VideoSource
+from .track import L_HIP, L_SHOULDER, N_LANDMARKS, R_HIP, R_SHOULDER, PoseFrame, PoseTrack
+
+TORSO = [L_SHOULDER, R_SHOULDER, L_HIP, R_HIP]
+
+
+@contextlib.contextmanager
+def _quiet_native_stderr():
+    """MediaPipe's C++ core logs set-up chatter straight to fd 2; hide it unless FORMCHECK_DEBUG is set."""
+    if os.environ.get("FORMCHECK_DEBUG"):
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+@dataclass
+class Candidate:
+    image: np.ndarray
+    world: np.ndarray
+    visibility: np.ndarray
+    presence: np.ndarray
+
+    @property
+    def torso_centre(self) -> np.ndarray:
+        return self.image[TORSO, :2].mean(axis=0)
+
+    def prominence(self) -> float:
+        """Body size in the image, favouring a horizontal (plank-like) body: the person doing push-ups."""
+        xy = self.image[:, :2]
+        span = np.ptp(xy, axis=0)
+        size = float(np.hypot(*span))
+        shoulders = self.image[[L_SHOULDER, R_SHOULDER], :2].mean(axis=0)
+        hips = self.image[[L_HIP, R_HIP], :2].mean(axis=0)
+        d = hips - shoulders
+        horizontal = abs(d[0]) / (np.hypot(*d) + 1e-6)  # 1 when the torso lies flat in the image
+        return size * (0.5 + horizontal)
+
+
+@dataclass
+class PersonSelector:
+    """Chooses which detected person to follow from frame to frame."""
+
+    max_gap_s: float = 1.0
+    last_centre: np.ndarray | None = None
+    last_t: float = -1e9
+    last_size: float = 0.0
+    multi_frames: int = 0
+    switches: int = 0
+
+    def choose(self, t: float, candidates: list[Candidate]) -> Candidate | None:
+        if not candidates:
+            return None
+        if len(candidates) > 1:
+            self.multi_frames += 1
+        recent = self.last_centre is not None and t - self.last_t <= self.max_gap_s
+        if recent:
+            dists = [float(np.linalg.norm(c.torso_centre - self.last_centre)) for c in candidates]
+            best = candidates[int(np.argmin(dists))]
+            if len(candidates) > 1 and min(dists) > max(self.last_size, 1.0):
+                self.switches += 1  # our person vanished and someone else is far away: still better than nothing
+        else:
+            best = max(candidates, key=Candidate.prominence)
+        self.last_centre, self.last_t = best.torso_centre, t
+        self.last_size = float(np.hypot(*np.ptp(best.image[TORSO, :2], axis=0)))
+        return best
+
+
+class PoseEstimator:
+    """Wraps PoseLandmarker in VIDEO mode. Use as a context manager so the native graph is closed cleanly."""
+
+    def __init__(self, model: str | os.PathLike = "full", num_poses: int = 2, min_confidence: float = 0.5):
+        self.spec: ModelSpec = resolve_model(model)
+        self.num_poses = num_poses
+        with _quiet_native_stderr():
+            try:
+                from mediapipe.tasks.python import BaseOptions, vision
+            except ImportError as exc:  # pragma: no cover - depends on the install
+                raise ModelError(f"mediapipe is not installed or broken: {exc}") from None
+            self._mp_image = __import__("mediapipe").Image
+            self._mp_format = __import__("mediapipe").ImageFormat.SRGB
+            options = vision.PoseLandmarkerOptions(
+                base_options=BaseOptions(model_asset_path=str(self.spec.path)),
+                running_mode=vision.RunningMode.VIDEO, num_poses=num_poses,
+                min_pose_detection_confidence=min_confidence, min_pose_presence_confidence=min_confidence,
+                min_tracking_confidence=min_confidence)
+            try:
+                self._landmarker = vision.PoseLandmarker.create_from_options(options)
+            except Exception as exc:
+                raise ModelError(f"cannot load pose model {self.spec.path}: {str(exc).splitlines()[0]}") from None
+        self.selector = PersonSelector()
+        self._last_ms = -1
+        self._frames_seen = 0
+        self.max_people = 0
+
+    def __enter__(self) -> "PoseEstimator":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if getattr(self, "_landmarker", None) is not None:
+            with _quiet_native_stderr():
+                self._landmarker.close()
+            self._landmarker = None
+
+    def process(self, frame: Frame) -> PoseFrame:
+        """Landmarks of the followed person in this frame (NaN when nobody is found)."""
+        ms = max(int(round(frame.t * 1000)), self._last_ms + 1)  # VIDEO mode needs strictly increasing ms
+        self._last_ms = ms
+        rgb = cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB)
+        image = self._mp_image(image_format=self._mp_format, data=rgb)
+        quiet = _quiet_native_stderr() if self._frames_seen < 2 else contextlib.nullcontext()
+        with quiet:
+            result = self._landmarker.detect_for_video(image, ms)
+        self._frames_seen += 1
+        h, w = frame.image.shape[:2]
+        candidates = [_candidate(lms, wlms, w, h)
+                      for lms, wlms in zip(result.pose_landmarks, result.pose_world_landmarks)]
+        self.max_people = max(self.max_people, len(candidates))
+        chosen = self.selector.choose(frame.t, candidates)
+        if chosen is None:
+            return PoseFrame.empty(frame.t, 0)
+        return PoseFrame(frame.t, chosen.image, chosen.world, chosen.visibility, chosen.presence, len(candidates))
+
+    def stream(self, frames: Iterable[Frame]) -> Iterator[tuple[Frame, PoseFrame]]:
+        for frame in frames:
+            yield frame, self.process(frame)
+
+    def people_note(self) -> dict:
+        return {"max_people": self.max_people, "frames_with_several_people": self.selector.multi_frames,
+                "person_switches": self.selector.switches,
+                "followed": ("the most prominent person in a plank, then the same person by position"
+                             if self.max_people > 1 else "the only person in view")}
+
+
+def _candidate(landmarks, world_landmarks, width: int, height: int) -> Candidate:
+    image = np.array([[p.x * width, p.y * height, p.z * width] for p in landmarks], np.float32)
+    world = np.array([[p.x, p.y, p.z] for p in world_landmarks], np.float32)
+    vis = np.array([p.visibility if p.visibility is not None else np.nan for p in landmarks], np.float32)
+    pres = np.array([p.presence if p.presence is not None else np.nan for p in landmarks], np.float32)
+    assert image.shape == (N_LANDMARKS, 3)
+    return Candidate(image, world, vis, pres)
+
+
+def extract_track(video: str | os.PathLike, model: str | os.PathLike = "full", num_poses: int = 2,
+                  max_frames: int | None = None, on_frame=None) -> PoseTrack:
+    """Run the landmarker over a whole video file and return its PoseTrack (the whole-clip arrays)."""
+    source = VideoSource(video, max_frames=max_frames)
+    frames: list[PoseFrame] = []
+    with PoseEstimator(model, num_poses=num_poses) as estimator:
+        for frame, pose in estimator.stream(source):
+            frames.append(pose)
+            if on_frame is not None:
+                on_frame(frame, pose)
+        meta = {"source": source.info.to_dict(), "model": estimator.spec.name, "model_sha256": estimator.spec.sha256,
+                "people": estimator.people_note()}
+    return PoseTrack.from_frames(frames, source.info.width, source.info.height, source.info.fps, meta)
+
+
+def source_info_of(track: PoseTrack) -> SourceInfo:
+    s = track.meta.get("source", {})
+    return SourceInfo(path=s.get("path", ""), fps=track.fps, frames=len(track), width=track.width,
+                      height=track.height, rotation=s.get("rotation", 0))
+
+
+__all__ = ["PoseEstimator", "PersonSelector", "extract_track", "source_info_of"]
