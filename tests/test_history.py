@@ -537,3 +537,11 @@ def test_extra_fields_of_the_analysis_are_kept_and_uncertain_reps_leave_form_adv
     assert s.fault_counts()["HIPS_SAG"] == 2 and s.assessed_counts()["HIPS_SAG"] == 2
     [exported] = json.loads(to_json(HistoryStore().sessions(with_analysis=True)))["sessions"]
     assert exported["analysis"]["reps"][0]["evidence"][0]["threshold"] == 0.08
+
+
+def test_log_session_skips_a_session_without_reps(home):
+    a = make_analysis(live=False)
+    a["reps"] = []
+    a["summary"].update(reps=0, valid_reps=0, status="no_pushups")
+    assert log_session(a, kind="live") == "history: no reps, nothing recorded"
+    assert HistoryStore().sessions() == [] and unsaved_files(home) == []

@@ -403,9 +403,12 @@ def record_session(analysis: Mapping[str, Any], kind: str = "analyze", started_a
 
 def log_session(analysis: Mapping[str, Any], kind: str = "analyze", source: str | None = None,
                 started_at: datetime | None = None, home: str | os.PathLike | None = None) -> str:
-    """Record a session for the CLI and return one line to show the user. Never raises for a history problem:
-    the message then says where the session was saved instead."""
+    """Record a session for the CLI and return one line to show the user. A session without reps is not recorded.
+    Never raises for a history problem: the message then says where the session was saved instead."""
     store = HistoryStore(home)
+    summary = analysis.get("summary") if isinstance(analysis, Mapping) else None
+    if isinstance(analysis, Mapping) and not analysis.get("reps") and not (summary or {}).get("reps"):
+        return "history: no reps, nothing recorded"
     try:
         sid = store.record_session(analysis, kind=kind, started_at=started_at, source=source)
     except HistoryError as exc:
