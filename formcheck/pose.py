@@ -72,7 +72,8 @@ class Candidate:
 class PersonSelector:
     """Chooses which detected person to follow from frame to frame."""
 
-    max_gap_s: float = 1.0
+    max_gap_s: float = 1.5  # how long our person may be missing before someone else can be followed
+    max_step: float = 0.75  # the farthest the torso centre moves between sightings, in torso diagonals
     last_centre: np.ndarray | None = None
     last_t: float = -1e9
     last_size: float = 0.0
@@ -88,9 +89,12 @@ class PersonSelector:
         if recent:
             dists = [float(np.linalg.norm(c.torso_centre - self.last_centre)) for c in candidates]
             best = candidates[int(np.argmin(dists))]
-            if len(candidates) > 1 and min(dists) > max(self.last_size, 1.0):
-                self.switches += 1  # our person vanished and someone else is far away: still better than nothing
+            if min(dists) > max(self.max_step * self.last_size, 2.0):
+                # Our person is not among the detections (hidden for a moment): do not jump to someone else.
+                return None
         else:
+            if self.last_centre is not None:
+                self.switches += 1  # lost for longer than max_gap_s: take whoever is most prominent now
             best = max(candidates, key=Candidate.prominence)
         self.last_centre, self.last_t = best.torso_centre, t
         self.last_size = float(np.hypot(*np.ptp(best.image[TORSO, :2], axis=0)))

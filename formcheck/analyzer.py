@@ -1,0 +1,207 @@
+"""The analyzer: pose frames in, measurements, reps and verdicts out. Pure and deterministic, no I/O.
+
+`Analyzer.feed(frame)` runs it one frame at a time (live coaching); `analyze_track(track)` feeds a whole clip
+through the very same path, so both give the same answer by construction.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .measures import FrameMeasures, frame_measures
+from .profiles import ARTICLE, Profile
+from .reps import Phase, RepCounter, RepEvent
+from .results import Analysis, Rep, Summary
+from .smoothing import OneEuroFilter
+from .track import L_HIP, L_SHOULDER, R_HIP, R_SHOULDER, PoseFrame, PoseTrack
+
+TORSO = [L_SHOULDER, R_SHOULDER, L_HIP, R_HIP]
+from .verdicts import ALL_FAULTS, judge_rep
+
+
+@dataclass
+class ViewTracker:
+    """Smoothed view decision: an exponential average of the view ratio over in-position frames (about 1 s)."""
+
+    profile: Profile
+    tau_s: float = 1.0
+    ratio: float = math.nan
+    _t: float | None = None
+
+    def update(self, t: float, ratio: float, usable: bool) -> str:
+        if usable and math.isfinite(ratio):
+            if not math.isfinite(self.ratio) or self._t is None or t - self._t > 2.0:
+                self.ratio = ratio
+            else:
+                a = 1.0 - math.exp(-(t - self._t) / self.tau_s)
+                self.ratio += a * (ratio - self.ratio)
+            self._t = t
+        return self.view
+
+    @property
+    def view(self) -> str:
+        if not math.isfinite(self.ratio):
+            return "unknown"
+        if self.ratio < self.profile.view_side_max_ratio:
+            return "side"
+        return "front" if self.ratio >= self.profile.view_front_min_ratio else "oblique"
+
+
+@dataclass
+class FrameUpdate:
+    """What feed() tells a live display about the frame it just processed."""
+
+    measures: FrameMeasures
+    phase: Phase
+    view: str
+    reps_completed: int
+    new_reps: list[Rep] = field(default_factory=list)
+    events: list[RepEvent] = field(default_factory=list)
+
+
+class Analyzer:
+    """Streaming analysis of one person's pose frames against a profile."""
+
+    def __init__(self, profile: Profile = ARTICLE, width: int = 1, height: int = 1):
+        self.profile = profile
+        self.scale = np.array([max(width, 1), max(height, 1), max(width, 1)], float)
+        self._image_filter = OneEuroFilter()
+        self._world_filter = OneEuroFilter()
+        self.view = ViewTracker(profile)
+        self.counter = RepCounter(profile)
+        self.frames: list[FrameMeasures] = []
+        self.reps: list[Rep] = []
+        self.completed = 0
+        self.incomplete: list[dict] = []
+        self._descent_t: float | None = None
+        self._last_centre: tuple[float, np.ndarray] | None = None
+
+    def feed(self, pose: PoseFrame) -> FrameUpdate:
+        t = pose.t
+        image = self._image_filter(t, pose.image / self.scale) * self.scale
+        world = self._world_filter(t, pose.world)
+        m = frame_measures(t, image, world, pose.visibility, self.profile)
+        view = self.view.update(t, m.view_ratio, self._in_position(m))
+        m.view = view if m.found else "unknown"
+        if m.found:
+            m.elbow_deg = m.elbow_image_deg if view == "side" else m.elbow_world_deg
+            if view == "side":  # the nearer arm's image angle; the far arm is mostly guessed
+                m.elbow_deg = _nearer_arm_angle(image, pose.visibility, m.elbow_image_deg)
+        index = len(self.frames)
+        self.frames.append(m)
+        if self._jumped(pose):  # a cut in an edited video: the body cannot teleport, so start afresh
+            events = self.counter.feed(index, t, math.nan, False) + self.counter.interrupt(t)
+            self._image_filter.reset()
+            self._world_filter.reset()
+        else:
+            events = self.counter.feed(index, t, m.shoulder_drop, self._in_position(m))
+        new_reps = self._handle(events)
+        return FrameUpdate(m, self.counter.phase, view, self.completed, new_reps, events)
+
+    def _jumped(self, pose: PoseFrame) -> bool:
+        """True when the torso moved farther between two close frames than a body can (a cut or a new person)."""
+        centre = np.nanmean(pose.image[TORSO, :2], axis=0) / self.scale[:2] if pose.found else None
+        last, self._last_centre = self._last_centre, (pose.t, centre) if centre is not None else self._last_centre
+        if centre is None or last is None or pose.t - last[0] > self.profile.max_jump_gap_s:
+            return False
+        return float(np.linalg.norm(centre - last[1])) > self.profile.max_jump_share
+
+    def _in_position(self, m: FrameMeasures) -> bool:
+        return m.found and m.supported and m.visibility > self.profile.min_visibility and (
+            m.incline_deg < self.profile.incline_max_deg)
+
+    def _handle(self, events: list[RepEvent]) -> list[Rep]:
+        new = []
+        for ev in events:
+            if ev.kind == "descent":
+                self._descent_t = ev.t
+            elif ev.kind == "complete":
+                self.completed += 1
+            elif ev.kind == "final":
+                span = ev.span
+                frames = self.frames[span.start:span.end + 1]
+                reason = self._not_a_pushup(frames)
+                if reason:  # recorded, never silently dropped
+                    self.completed -= 1
+                    self.incomplete.append({"start_s": round(span.start_t, 3), "end_s": round(span.end_t, 3),
+                                            "reason": reason})
+                else:
+                    rep = judge_rep(len(self.reps) + 1, span, frames, self._rep_view(span), self.profile)
+                    self.reps.append(rep)
+                    new.append(rep)
+            elif ev.kind == "abort" and self._descent_t is not None:
+                self.incomplete.append({"start_s": round(self._descent_t, 3), "end_s": round(ev.t, 3),
+                                        "reason": "descent without a return to the top"})
+            if ev.kind in ("final", "abort"):
+                self._descent_t = None
+        return new
+
+    def _not_a_pushup(self, frames: list[FrameMeasures]) -> str:
+        """Why a top-bottom-top of the shoulders is not a push-up rep ('' when it is)."""
+        p = self.profile
+        in_position = sum(self._in_position(f) for f in frames) / max(len(frames), 1)
+        if in_position < p.rep_min_in_position_share:
+            return f"out of push-up position for {100 * (1 - in_position):.0f}% of the movement"
+        elbow = np.array([f.elbow_deg for f in frames], float)
+        if np.isfinite(elbow).any() and np.nanmax(elbow) - np.nanmin(elbow) < p.rep_min_elbow_range_deg:
+            return "the shoulders moved but the elbows did not bend"
+        return ""
+
+    def _rep_view(self, span) -> str:
+        views = Counter(f.view for f in self.frames[span.start:span.end + 1] if f.view != "unknown")
+        return views.most_common(1)[0][0] if views else "unknown"
+
+    def finish(self) -> list[Rep]:
+        t = self.frames[-1].t if self.frames else 0.0
+        return self._handle(self.counter.finish(t))
+
+    def result(self, source: dict | None = None, model: str = "", people: dict | None = None) -> Analysis:
+        """The analysis so far (call finish() first at the end of a stream)."""
+        return Analysis(source=dict(source or {}), model=model, profile=self.profile.name,
+                        summary=summarise(self.reps, self.frames, self.profile), reps=list(self.reps),
+                        frames=self.frames, people=dict(people or {}), incomplete=list(self.incomplete))
+
+
+def _nearer_arm_angle(image: np.ndarray, visibility: np.ndarray, fallback: float) -> float:
+    from .measures import SIDES, side_weights
+    from .geometry import angle_deg
+
+    w = side_weights(visibility)
+    s = SIDES[0] if w[0] >= w[1] else SIDES[1]
+    a = float(angle_deg(image[s[0], :2], image[s[1], :2], image[s[2], :2]))
+    return a if math.isfinite(a) else fallback
+
+
+def summarise(reps: list[Rep], frames: list[FrameMeasures], profile: Profile) -> Summary:
+    faults = {code: sum(code in r.faults for r in reps) for code in ALL_FAULTS}
+    faults = {k: v for k, v in faults.items() if v}
+    views = Counter(r.view for r in reps) or Counter(f.view for f in frames if f.in_plank and f.view != "unknown")
+    view = views.most_common(1)[0][0] if views else "unknown"
+    never = sorted({c for c in ALL_FAULTS if reps and all(c in r.not_assessable for r in reps)}, key=ALL_FAULTS.index)
+    found = sum(f.found for f in frames)
+    if not frames or found == 0:
+        status, message = "no_person", "no person found in the video"
+    elif not reps:
+        in_pos = sum(f.in_plank for f in frames)
+        status = "no_pushups"
+        message = ("no push-ups: the person was never in a plank position" if in_pos == 0 else
+                   "no push-ups: no completed rep (top -> bottom -> top) was seen")
+    else:
+        status, message = "ok", ""
+    return Summary(reps=len(reps), valid_reps=sum(r.valid for r in reps), knee_reps=sum(r.variant == "knee" for r in reps),
+                   view=view, faults=faults, incline_reps=sum(r.variant == "incline" for r in reps),
+                   uncertain_reps=sum(r.uncertain for r in reps), not_assessable=never, status=status, message=message)
+
+
+def analyze_track(track: PoseTrack, profile: Profile = ARTICLE) -> Analysis:
+    """Analyse a whole PoseTrack through the streaming path."""
+    analyzer = Analyzer(profile, track.width, track.height)
+    for frame in track.frames():
+        analyzer.feed(frame)
+    analyzer.finish()
+    return analyzer.result(source=track.meta.get("source", {}), model=track.meta.get("model", ""),
+                           people=track.meta.get("people", {}))

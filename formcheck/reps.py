@@ -1,0 +1,150 @@
+"""Rep segmentation: an incremental state machine with hysteresis (top -> bottom -> top) on a depth signal, the
+shoulders' height above the hands (see profiles.py).
+
+Thresholds are relative to the person's own top, not absolute, so a shallow rep is still seen as an attempt (and
+judged SHALLOW_DEPTH later) instead of silently vanishing, and a rep that never locks out is still a rep. Fed one
+frame at a time, so live coaching and whole-clip analysis count the same reps.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import Enum
+
+from .profiles import Profile
+
+
+class Phase(str, Enum):
+    OUT = "out"  # not in position: nothing is counted
+    TOP = "top"  # in position, arms up (or holding), waiting for a descent
+    DOWN = "down"  # descending or at the bottom
+    UP = "up"  # back up past the return share: the rep is complete, waiting for the top to settle
+
+
+@dataclass
+class RepSpan:
+    """Frame indices and times of one completed rep, before any verdict."""
+
+    start: int
+    bottom: int
+    end: int  # the frame of the top after the rep (inclusive)
+    start_t: float
+    bottom_t: float
+    end_t: float
+    top_start_h: float
+    bottom_h: float
+    top_end_h: float
+
+
+@dataclass
+class RepEvent:
+    kind: str  # "descent" (a rep has begun), "complete" (counted), "final" (span settled), "abort"
+    t: float
+    span: RepSpan | None = None
+
+
+class RepCounter:
+    """Feed (index, t, height, in_position); collect RepEvents. Same sequence in, same reps out."""
+
+    def __init__(self, profile: Profile):
+        self.p = profile
+        self.phase = Phase.OUT
+        self._last_ok_t = -math.inf
+        self._reset_top(None, None, math.nan)
+
+    def _reset_top(self, index: int | None, t: float | None, deg: float) -> None:
+        self.top_i, self.top_t, self.top_h = index, t, deg
+        self.bot_i = self.bot_t = None
+        self.bot_h = math.inf
+        self.up_i = self.up_t = None
+        self.up_h = -math.inf
+
+    def feed(self, index: int, t: float, height: float, in_position: bool) -> list[RepEvent]:
+        events: list[RepEvent] = []
+        usable = in_position and math.isfinite(height)
+        if not usable:
+            if self.phase != Phase.OUT and t - self._last_ok_t > self.p.rep_max_gap_s:
+                events += self._leave(t)
+            return events
+        self._last_ok_t = t
+        p = self.p
+        if self.phase == Phase.OUT:
+            self.phase = Phase.TOP
+            self._reset_top(index, t, height)
+        if self.phase == Phase.TOP:
+            if height >= self.top_h:
+                self.top_i, self.top_t, self.top_h = index, t, height
+            elif height <= self.top_h - p.rep_min_swing:
+                self.phase = Phase.DOWN
+                self.bot_i, self.bot_t, self.bot_h = index, t, height
+                events.append(RepEvent("descent", t))
+        elif self.phase == Phase.DOWN:
+            if height < self.bot_h:
+                self.bot_i, self.bot_t, self.bot_h = index, t, height
+            descent = self.top_h - self.bot_h
+            needed = max(p.rep_return_share * descent, p.rep_min_swing)
+            if t - self.top_t > p.rep_max_duration_s:
+                events.append(RepEvent("abort", t))
+                self.phase = Phase.TOP
+                self._reset_top(index, t, height)
+            elif height >= self.bot_h + needed:
+                if t - self.top_t < p.rep_min_duration_s:  # too quick for a body: a landmark glitch
+                    events.append(RepEvent("abort", t))
+                    self.phase = Phase.TOP
+                    self._reset_top(index, t, height)
+                else:
+                    self.phase = Phase.UP
+                    self.up_i, self.up_t, self.up_h = index, t, height
+                    events.append(RepEvent("complete", t, self._span()))
+        elif self.phase == Phase.UP:
+            if height > self.up_h:
+                self.up_i, self.up_t, self.up_h = index, t, height
+            # The top has settled when the arm starts down again, or holds still for a moment.
+            if height <= self.up_h - p.rep_settle_drop or t - self.up_t >= p.rep_settle_s:
+                events += self._settle()
+                # The top of this rep is the start of the next; a new descent may already be under way.
+                events += self.feed_top_after_settle(index, t, height)
+        return events
+
+    def feed_top_after_settle(self, index: int, t: float, height: float) -> list[RepEvent]:
+        if height <= self.top_h - self.p.rep_min_swing:
+            self.phase = Phase.DOWN
+            self.bot_i, self.bot_t, self.bot_h = index, t, height
+            return [RepEvent("descent", t)]
+        return []
+
+    def _span(self) -> RepSpan:
+        up_i = self.up_i if self.up_i is not None else self.bot_i
+        up_t = self.up_t if self.up_t is not None else self.bot_t
+        return RepSpan(self.top_i, self.bot_i, up_i, self.top_t, self.bot_t, up_t, self.top_h, self.bot_h,
+                       self.up_h if self.up_i is not None else self.bot_h)
+
+    def _settle(self) -> list[RepEvent]:
+        span = self._span()
+        events = [RepEvent("final", span.end_t, span)]
+        self.phase = Phase.TOP
+        self._reset_top(self.up_i, self.up_t, self.up_h)
+        return events
+
+    def _leave(self, t: float) -> list[RepEvent]:
+        events: list[RepEvent] = []
+        if self.phase == Phase.UP:
+            events += self._settle()
+        elif self.phase == Phase.DOWN:
+            events.append(RepEvent("abort", t))
+        self.phase = Phase.OUT
+        self._reset_top(None, None, math.nan)
+        return events
+
+    def interrupt(self, t: float) -> list[RepEvent]:
+        """The stream broke (a cut in the video): settle or abandon what is under way and wait for a new top."""
+        return self._leave(t) if self.phase != Phase.OUT else []
+
+    def finish(self, t: float) -> list[RepEvent]:
+        """End of the stream: settle a rep that is back up; a descent that never came back up is not a rep."""
+        if self.phase == Phase.UP:
+            return self._settle()
+        if self.phase == Phase.DOWN:
+            return [RepEvent("abort", t)]
+        return []

@@ -1,0 +1,83 @@
+"""What an analysis produces: reps with verdicts and evidence, a summary, and the per-frame measurements.
+
+`Analysis.to_dict()` is the JSON contract other tools read (issue 2); keep its names stable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from .measures import FrameMeasures
+
+
+@dataclass
+class Evidence:
+    """Why a fault was (or was not) given: the measured value, the threshold, the standard, and the moment."""
+
+    code: str
+    value: float
+    threshold: float
+    standard: str
+    t: float  # the frame that shows it best
+
+
+@dataclass
+class Rep:
+    index: int  # 1-based
+    start_s: float
+    bottom_s: float
+    end_s: float
+    min_elbow_deg: float
+    top_elbow_deg: float
+    body_line_max: float | None
+    hand_width_ratio: float | None
+    elbow_flare_deg: float | None
+    variant: str  # standard, knee or incline
+    valid: bool
+    faults: list[str]
+    not_assessable: list[str]
+    confidence: float
+    view: str = "unknown"
+    uncertain: bool = False
+    tempo_down_s: float = 0.0
+    tempo_up_s: float = 0.0
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        for k, v in d.items():
+            if isinstance(v, float):
+                d[k] = round(v, 4)
+        d["evidence"] = [{k: (round(v, 4) if isinstance(v, float) else v) for k, v in e.items()} for e in d["evidence"]]
+        return d
+
+
+@dataclass
+class Summary:
+    reps: int
+    valid_reps: int
+    knee_reps: int
+    view: str
+    faults: dict[str, int]
+    incline_reps: int = 0
+    uncertain_reps: int = 0
+    not_assessable: list[str] = field(default_factory=list)  # faults the view could not judge in any rep
+    status: str = "ok"  # ok, no_person, no_pushups
+    message: str = ""
+
+
+@dataclass
+class Analysis:
+    source: dict
+    model: str
+    profile: str
+    summary: Summary
+    reps: list[Rep]
+    frames: list[FrameMeasures] = field(default_factory=list)
+    people: dict = field(default_factory=dict)
+    incomplete: list[dict] = field(default_factory=list)  # descents that never came back up (e.g. clip ends)
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "model": self.model, "profile": self.profile,
+                "summary": asdict(self.summary), "reps": [r.to_dict() for r in self.reps],
+                "people": self.people, "incomplete": self.incomplete}
