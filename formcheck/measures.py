@@ -51,6 +51,9 @@ class FrameMeasures:
         return [f.name for f in fields(cls)]
 
 
+FLOAT_FIELDS = [f.name for f in fields(FrameMeasures) if f.type in ("float", float) and f.name != "t"]
+
+
 def side_weights(visibility: np.ndarray) -> np.ndarray:
     """Weight of the left and right arm (.., 2) from the visibility of shoulder, elbow and wrist."""
     arms = np.stack([visibility[..., [L_SHOULDER, L_ELBOW, L_WRIST]].mean(-1),
@@ -156,6 +159,9 @@ def classify_view(view_ratio: np.ndarray, profile) -> np.ndarray:
 def frame_measures(t: float, image: np.ndarray, world: np.ndarray, visibility: np.ndarray, profile) -> FrameMeasures:
     """Measurements of a single frame (33 x 3 arrays)."""
     found = bool(np.isfinite(image[:, 0]).all())
+    if not found:
+        return FrameMeasures(t=t, found=False, supported=False, straight=False, knee_down=False, in_plank=False,
+                             view="unknown", **{k: float("nan") for k in FLOAT_FIELDS})
     m = measure(image, world, visibility, profile)
     flags = ("supported", "straight", "knee_down", "in_plank", "view")
     as_float = {k: float(v) for k, v in m.items() if k not in flags}

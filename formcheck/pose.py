@@ -16,33 +16,12 @@ import cv2
 import numpy as np
 
 from .errors import ModelError
+from .quiet import quiet_native_stderr
 from .models import ModelSpec, resolve_model
 from .sources import Frame, SourceInfo, VideoSource
 from .track import L_HIP, L_SHOULDER, N_LANDMARKS, R_HIP, R_SHOULDER, PoseFrame, PoseTrack
 
 TORSO = [L_SHOULDER, R_SHOULDER, L_HIP, R_HIP]
-
-
-@contextlib.contextmanager
-def _quiet_native_stderr():
-    """MediaPipe's C++ core logs set-up chatter straight to fd 2; hide it unless FORMCHECK_DEBUG is set."""
-    if os.environ.get("FORMCHECK_DEBUG"):
-        yield
-        return
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    try:
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
 
 
 @dataclass
@@ -107,7 +86,7 @@ class PoseEstimator:
     def __init__(self, model: str | os.PathLike = "full", num_poses: int = 2, min_confidence: float = 0.5):
         self.spec: ModelSpec = resolve_model(model)
         self.num_poses = num_poses
-        with _quiet_native_stderr():
+        with quiet_native_stderr():
             try:
                 from mediapipe.tasks.python import BaseOptions, vision
             except ImportError as exc:  # pragma: no cover - depends on the install
@@ -136,7 +115,7 @@ class PoseEstimator:
 
     def close(self) -> None:
         if getattr(self, "_landmarker", None) is not None:
-            with _quiet_native_stderr():
+            with quiet_native_stderr():
                 self._landmarker.close()
             self._landmarker = None
 
@@ -146,7 +125,7 @@ class PoseEstimator:
         self._last_ms = ms
         rgb = cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB)
         image = self._mp_image(image_format=self._mp_format, data=rgb)
-        quiet = _quiet_native_stderr() if self._frames_seen < 2 else contextlib.nullcontext()
+        quiet = quiet_native_stderr() if self._frames_seen < 2 else contextlib.nullcontext()
         with quiet:
             result = self._landmarker.detect_for_video(image, ms)
         self._frames_seen += 1

@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from .errors import SourceError
+from .quiet import quiet_native_stderr
 
 VIDEO_EXTENSIONS = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv", ".flv", ".3gp")
 
@@ -79,7 +80,8 @@ class VideoSource:
             height = int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
             frames = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
             rotation = int(cap.get(cv2.CAP_PROP_ORIENTATION_META) or 0) % 360
-            ok, first = cap.read()
+            with quiet_native_stderr():
+                ok, first = cap.read()
         finally:
             cap.release()
         if not ok or first is None:
@@ -89,7 +91,8 @@ class VideoSource:
                                width=width, height=height, rotation=rotation)
 
     def _open(self) -> cv2.VideoCapture:
-        cap = cv2.VideoCapture(str(self.path))
+        with quiet_native_stderr():  # FFmpeg reports a broken container on fd 2; we say it in one line instead
+            cap = cv2.VideoCapture(str(self.path))
         if not cap.isOpened():
             cap.release()
             raise SourceError(f"not a readable video: {self.path}")

@@ -1,0 +1,234 @@
+"""The `formcheck` command: thin wiring over the API, one-line errors, no tracebacks.
+
+Set FORMCHECK_DEBUG=1 to see a traceback for an unexpected error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from .errors import FormcheckError
+from .profiles import PROFILES
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Push-up form checker: counts reps and flags faults from video, with evidence for each verdict.")
+console = Console(width=None if sys.stdout.isatty() else 120)
+err = Console(stderr=True)
+
+FAULT_WORDS = {
+    "SHALLOW_DEPTH": "not down to 90 degrees",
+    "NO_LOCKOUT": "elbows not extended at the top",
+    "HIPS_SAG": "hips sagging",
+    "HIPS_PIKE": "hips hiked",
+    "HANDS_TOO_NARROW": "hands too narrow",
+    "HANDS_TOO_WIDE": "hands too wide",
+    "ELBOWS_FLARED": "elbows flared",
+}
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _fmt(v: float | None, digits: int = 0, suffix: str = "") -> str:
+    return "-" if v is None else f"{v:.{digits}f}{suffix}"
+
+
+def print_analysis(analysis, path: str) -> None:
+    s = analysis.summary
+    title = f"{Path(path).name}: {s.reps} reps, {s.valid_reps} valid"
+    if s.knee_reps:
+        title += f", {s.knee_reps} on the knees"
+    if s.incline_reps:
+        title += f", {s.incline_reps} incline (hands raised)"
+    if s.status != "ok":
+        console.print(f"[bold]{Path(path).name}[/]: {s.message}", highlight=False)
+        return
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for col in ("rep", "time s", "bottom", "top", "body line", "hands", "flare", "variant", "verdict"):
+        table.add_column(col, justify="right" if col not in ("variant", "verdict") else "left")
+    for r in analysis.reps:
+        verdict = "[green]valid[/]" if r.valid else "[red]" + ", ".join(FAULT_WORDS[f] for f in r.faults) + "[/]"
+        if r.uncertain:
+            verdict += " [yellow](uncertain)[/]"
+        table.add_row(str(r.index), f"{r.start_s:.1f}-{r.end_s:.1f}", _fmt(r.min_elbow_deg, 0, "°"),
+                      _fmt(r.top_elbow_deg, 0, "°"), _fmt(r.body_line_max, 2), _fmt(r.hand_width_ratio, 2, "x"),
+                      _fmt(r.elbow_flare_deg, 0, "°"), r.variant, verdict)
+    console.print(table)
+    faults = ", ".join(f"{FAULT_WORDS[k]} x{v}" for k, v in s.faults.items()) or "none"
+    console.print(f"view: {s.view}   faults: {faults}", highlight=False)
+    if s.not_assessable:
+        console.print(f"not assessable from this view: {', '.join(FAULT_WORDS[c] for c in s.not_assessable)}",
+                      highlight=False)
+    people = analysis.people or {}
+    if people.get("max_people", 0) > 1:
+        console.print(f"{people['max_people']} people in view: followed {people.get('followed')}", highlight=False)
+
+
+@app.command()
+def analyze(
+    inputs: list[Path] = typer.Argument(..., help="Video files, or landmark tracks (.track.npz) saved earlier."),
+    profile: str = typer.Option("article", "--profile", "-p", help=f"Standard to judge by: {', '.join(PROFILES)}."),
+    model: str = typer.Option("full", "--model", "-m", help="Pose model: lite, full, heavy or a path to a .task file."),
+    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the analysis (reps, faults, evidence) as JSON."),
+    csv_path: Optional[Path] = typer.Option(None, "--csv", help="Write per-frame measurements as CSV."),
+    video_path: Optional[Path] = typer.Option(None, "--video", help="Write an annotated video (.mp4 or .webm)."),
+    save_track: Optional[Path] = typer.Option(None, "--save-track",
+                                              help="Save the landmark track (.track.npz) to re-score without the model."),
+    people: int = typer.Option(2, "--people", min=1, max=5,
+                               help="How many people the landmarker looks for (the one doing push-ups is followed)."),
+    no_log: bool = typer.Option(False, "--no-log", help="Do not record this run in the training history."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no table."),
+) -> None:
+    """Count push-ups and judge each rep in a video (or a saved landmark track)."""
+    from .pipeline import analyze_path
+    from .profiles import get_profile
+    from .writers import write_csv, write_json
+
+    try:
+        prof = get_profile(profile)
+    except ValueError as exc:
+        _fail(str(exc))
+    if len(inputs) > 1 and any((json_path, csv_path, video_path, save_track)):
+        _fail("--json, --csv, --video and --save-track take one input; use `formcheck batch` for many")
+    failed = 0
+    for path in inputs:
+        try:
+            sinks = []
+            video_sink = None
+            if video_path is not None:
+                from .annotate import AnnotatedVideo
+
+                video_sink = AnnotatedVideo(video_path, prof)
+                sinks.append(video_sink)
+            with _progress(quiet, path) as progress:
+                try:
+                    analysis = analyze_path(path, prof, model, num_poses=people, sinks=sinks, save_track=save_track,
+                                            progress=progress)
+                finally:
+                    if video_sink is not None:
+                        video_sink.close()
+        except FormcheckError as exc:
+            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            failed += 1
+            continue
+        if json_path:
+            write_json(analysis, json_path)
+        if csv_path:
+            write_csv(analysis, csv_path)
+        if not quiet:
+            print_analysis(analysis, str(path))
+        if not no_log:
+            from .history import log_session
+
+            line = log_session(analysis.to_dict(), kind="analyze", source=str(path))
+            if not quiet:
+                console.print(line, highlight=False, style="dim")
+    if failed:
+        raise typer.Exit(1)
+
+
+class _progress:
+    """A rich progress bar over frames (stderr), or nothing when quiet or not a terminal."""
+
+    def __init__(self, quiet: bool, path: Path):
+        self.enabled = not quiet and err.is_terminal
+        self.path = path
+        self.bar: Progress | None = None
+        self.task = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("{task.fields[fps]:.0f} fps"), TimeRemainingColumn(), console=err,
+                            transient=True)
+        self.bar.__enter__()
+        self.task = self.bar.add_task(self.path.name, total=None, fps=0.0)
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        task = self.bar.tasks[0]
+        fps = done / task.elapsed if task.elapsed else 0.0
+        self.bar.update(self.task, completed=done, total=total or None, fps=fps)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+@app.command()
+def models() -> None:
+    """List the pose models formcheck can find, and where."""
+    from .models import KNOWN_MODELS, resolve_model
+
+    for name in KNOWN_MODELS:
+        try:
+            spec = resolve_model(name)
+            console.print(f"{name:6s} {spec.path}  sha256 {spec.sha256[:16]}...", highlight=False)
+        except FormcheckError as exc:
+            console.print(f"{name:6s} [yellow]missing[/]: {exc}", highlight=False)
+
+
+@app.command()
+def profiles() -> None:
+    """Show the profiles and every threshold with its source."""
+    for prof in PROFILES.values():
+        table = Table(title=f"{prof.name}: {prof.description}", title_justify="left")
+        table.add_column("fault")
+        table.add_column("threshold", justify="right")
+        table.add_column("source")
+        for code in prof.sources:
+            thr = prof.threshold(code)
+            table.add_row(code, f"{thr.value:g}", thr.source)
+        console.print(table)
+
+
+def _register_optional() -> None:
+    """Commands that live in their own packages."""
+    try:
+        from .history.cli import history_command
+
+        app.command("history")(history_command)
+    except ImportError:  # pragma: no cover
+        pass
+    try:
+        from .synth.cli import synth_app
+
+        app.add_typer(synth_app, name="synth")
+    except ImportError:
+        pass
+
+
+_register_optional()
+
+
+def main() -> None:
+    """Entry point: every error a user can cause ends in one line, never a traceback."""
+    try:
+        app(standalone_mode=True)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+    except FormcheckError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except Exception as exc:  # an unexpected failure: still one line, with a way to see more
+        if os.environ.get("FORMCHECK_DEBUG"):
+            raise
+        err.print(f"[bold red]error:[/] internal error ({type(exc).__name__}: {exc}); set FORMCHECK_DEBUG=1 for details",
+                  highlight=False, soft_wrap=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
