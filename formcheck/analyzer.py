@@ -146,9 +146,9 @@ class Analyzer:
         in_position = sum(self._in_position(f) for f in frames) / max(len(frames), 1)
         if in_position < p.rep_min_in_position_share:
             return f"out of push-up position for {100 * (1 - in_position):.0f}% of the movement"
-        elbow = np.array([f.elbow_deg for f in frames], float)
-        if np.isfinite(elbow).any() and np.nanmax(elbow) - np.nanmin(elbow) < p.rep_min_elbow_range_deg:
-            return "the shoulders moved but the elbows did not bend"
+        if not any(_bends(np.array([getattr(f, name) for f in frames], float), p.rep_min_elbow_range_deg)
+                   for name in ("elbow_deg", "elbow_image_deg", "elbow_world_deg")):
+            return "the shoulders moved but the elbows did not bend and straighten"
         return ""
 
     def _rep_view(self, span) -> str:
@@ -164,6 +164,14 @@ class Analyzer:
         return Analysis(source=dict(source or {}), model=model, profile=self.profile.name,
                         summary=summarise(self.reps, self.frames, self.profile), reps=list(self.reps),
                         frames=self.frames, people=dict(people or {}), incomplete=list(self.incomplete))
+
+
+def _bends(elbow: np.ndarray, min_range: float) -> bool:
+    """The elbow angle falls by min_range to its lowest point and rises by min_range after it."""
+    if not np.isfinite(elbow).any():
+        return False
+    b = int(np.nanargmin(elbow))
+    return min(np.nanmax(elbow[:b + 1]) - elbow[b], np.nanmax(elbow[b:]) - elbow[b]) >= min_range
 
 
 def _nearer_arm_angle(image: np.ndarray, visibility: np.ndarray, fallback: float) -> float:

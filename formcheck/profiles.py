@@ -84,8 +84,9 @@ class Profile:
     # than max_jump_gap_s apart. Fast push-ups move it a few per cent a frame.
     max_jump_share: float = 0.12
     max_jump_gap_s: float = 1.0
-    # A rep's frames must be mostly in position, and the elbows must bend: shoulders that dip while the arms stay
-    # straight (a bent-over lift, a shrug) are not a push-up.
+    # A rep's frames must be mostly in position, and the elbows must bend on the way down and straighten on the way
+    # up by this much: shoulders that dip while the arms stay straight (a bent-over lift, a shrug) or a jolt of the
+    # shoulder landmarks at the bottom are not a push-up.
     rep_min_in_position_share: float = 0.7
     rep_min_elbow_range_deg: float = 20.0
     # View: image shoulder width / image torso length below this is a side view, above the next a front view.

@@ -28,10 +28,11 @@ class RepSpan:
 
     start: int
     bottom: int
-    end: int  # the frame of the top after the rep (inclusive)
+    end: int  # the frame where the top after the rep settled (inclusive): the lockout is judged up to here
     start_t: float
     bottom_t: float
     end_t: float
+    top_t: float  # when the shoulders were highest after the rep
     top_start_h: float
     bottom_h: float
     top_end_h: float
@@ -51,6 +52,7 @@ class RepCounter:
         self.p = profile
         self.phase = Phase.OUT
         self._last_ok_t = -math.inf
+        self._last_i: int | None = None
         self._reset_top(None, None, math.nan)
 
     def _reset_top(self, index: int | None, t: float | None, deg: float) -> None:
@@ -67,7 +69,7 @@ class RepCounter:
             if self.phase != Phase.OUT and t - self._last_ok_t > self.p.rep_max_gap_s:
                 events += self._leave(t)
             return events
-        self._last_ok_t = t
+        self._last_ok_t, self._last_i = t, index
         p = self.p
         if self.phase == Phase.OUT:
             self.phase = Phase.TOP
@@ -114,14 +116,16 @@ class RepCounter:
             return [RepEvent("descent", t)]
         return []
 
-    def _span(self) -> RepSpan:
+    def _span(self, end_i: int | None = None, end_t: float | None = None) -> RepSpan:
         up_i = self.up_i if self.up_i is not None else self.bot_i
         up_t = self.up_t if self.up_t is not None else self.bot_t
-        return RepSpan(self.top_i, self.bot_i, up_i, self.top_t, self.bot_t, up_t, self.top_h, self.bot_h,
+        end_i = up_i if end_i is None else max(end_i, up_i)
+        end_t = up_t if end_t is None else max(end_t, up_t)
+        return RepSpan(self.top_i, self.bot_i, end_i, self.top_t, self.bot_t, end_t, up_t, self.top_h, self.bot_h,
                        self.up_h if self.up_i is not None else self.bot_h)
 
     def _settle(self) -> list[RepEvent]:
-        span = self._span()
+        span = self._span(self._last_i, self._last_ok_t)
         events = [RepEvent("final", span.end_t, span)]
         self.phase = Phase.TOP
         self._reset_top(self.up_i, self.up_t, self.up_h)

@@ -94,7 +94,7 @@ def judge_rep(index: int, span: RepSpan, frames: list[FrameMeasures], view: str,
                elbow_flare_deg=_or_none(flare_bottom), variant=variant, valid=not faults, faults=faults,
                not_assessable=not_assessable, confidence=round(confidence, 3), view=rep_view,
                uncertain=confidence < p.uncertain_confidence, tempo_down_s=span.bottom_t - span.start_t,
-               tempo_up_s=span.end_t - span.bottom_t, evidence=evidence)
+               tempo_up_s=span.top_t - span.bottom_t, evidence=evidence)
 
 
 def _t_at(t: np.ndarray, values: np.ndarray, pick) -> float:
