@@ -1,0 +1,476 @@
+"""A small vectorised numpy ray caster: a shaded mannequin of capsules and ellipsoids in a room, seen by a
+pinhole camera placed anywhere.
+
+Per frame, each primitive is intersected only over the pixels of its projected bounding box, with a depth buffer;
+the camera is fixed for a clip, so the ray directions, the floor and the walls are computed once. Shading is
+Lambert (key light, camera fill, hemisphere ambient) with soft contact shadows cast straight down on the floor.
+Optional motion blur (averaged sub-frame renders), sensor noise and a gentle defocus.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from .kinematics import J, Motion, PoseArrays
+
+F32 = np.float32
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Camera and appearance
+# ---------------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Camera:
+    """A pinhole camera looking at `target`. Azimuth 0 = in front of the head (front view), 90 = the person's
+    left side (side view), 180 = behind the feet; elevation is the angle above the horizon of the camera as seen
+    from the target; roll tilts the image."""
+
+    azimuth_deg: float = 90.0
+    elevation_deg: float = 8.0
+    distance: float = 3.0
+    target: tuple[float, float, float] = (0.75, 0.3, 0.0)
+    roll_deg: float = 0.0
+    fov_deg: float = 60.0  # horizontal field of view (phone main camera is about 65-70)
+
+    def position(self) -> np.ndarray:
+        az, el = math.radians(self.azimuth_deg), math.radians(self.elevation_deg)
+        d = np.array([math.cos(el) * math.cos(az), math.sin(el), -math.cos(el) * math.sin(az)])
+        return np.asarray(self.target, float) + self.distance * d
+
+    def basis(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        pos = self.position()
+        fwd = np.asarray(self.target, float) - pos
+        fwd /= np.linalg.norm(fwd)
+        up_w = np.array([0.0, 1.0, 0.0]) if abs(fwd[1]) < 0.98 else np.array([1.0, 0.0, 0.0])
+        right = np.cross(fwd, up_w)
+        right /= np.linalg.norm(right)
+        up = np.cross(right, fwd)
+        r = math.radians(self.roll_deg)
+        right, up = right * math.cos(r) + up * math.sin(r), up * math.cos(r) - right * math.sin(r)
+        return fwd, right, up
+
+
+VIEWS = {
+    # name: camera settings for a standard plank (the body spans x = 0 .. 1.5 m)
+    "side": Camera(90.0, 8.0, 2.8, (0.78, 0.3, 0.0)),
+    "side_right": Camera(-90.0, 8.0, 2.8, (0.78, 0.3, 0.0)),
+    "side_high": Camera(90.0, 30.0, 3.1, (0.78, 0.25, 0.0)),
+    "oblique_front": Camera(40.0, 9.0, 2.5, (0.95, 0.3, 0.0)),
+    "oblique_side": Camera(65.0, 10.0, 2.6, (0.85, 0.3, 0.0)),
+    "oblique_back": Camera(135.0, 12.0, 2.6, (0.7, 0.3, 0.0)),
+    "front": Camera(0.0, 5.0, 2.6, (1.1, 0.35, 0.0)),
+    "front_high": Camera(0.0, 20.0, 2.6, (1.1, 0.35, 0.0)),
+    "overhead": Camera(170.0, 55.0, 2.8, (0.8, 0.25, 0.0)),
+}
+# How each camera preset is named in labels (labels.json's words).
+VIEW_LABELS = {"side": "side", "side_right": "side", "side_high": "side", "oblique_front": "oblique front",
+               "oblique_side": "oblique side", "oblique_back": "oblique back", "front": "front", "front_high": "front",
+               "overhead": "overhead from behind"}
+
+
+@dataclass(frozen=True)
+class Look:
+    """Colours (RGB 0..1) of the mannequin and the room."""
+
+    skin: tuple = (0.86, 0.66, 0.52)
+    shirt: tuple = (0.20, 0.35, 0.62)
+    shorts: tuple = (0.15, 0.15, 0.18)
+    shoes: tuple = (0.92, 0.92, 0.92)
+    hair: tuple = (0.18, 0.12, 0.08)
+    floor: tuple = (0.62, 0.50, 0.38)
+    wall: tuple = (0.82, 0.82, 0.78)
+    light_dir: tuple = (0.35, 1.0, -0.45)  # toward the key light
+    sleeve: float = 0.45  # share of the upper arm covered by the sleeve
+    shorts_len: float = 0.45  # share of the thigh covered by the shorts
+    long_pants: bool = False
+
+
+SKINS = [(0.93, 0.76, 0.63), (0.86, 0.66, 0.52), (0.72, 0.52, 0.38), (0.55, 0.38, 0.26), (0.40, 0.27, 0.18)]
+SHIRTS = [(0.20, 0.35, 0.62), (0.70, 0.15, 0.15), (0.15, 0.50, 0.30), (0.25, 0.25, 0.28), (0.85, 0.85, 0.85),
+          (0.90, 0.55, 0.15), (0.45, 0.25, 0.55)]
+BOTTOMS = [(0.12, 0.12, 0.15), (0.25, 0.28, 0.40), (0.35, 0.35, 0.35), (0.10, 0.18, 0.35)]
+FLOORS = [(0.62, 0.50, 0.38), (0.45, 0.45, 0.47), (0.30, 0.45, 0.55), (0.55, 0.35, 0.30), (0.70, 0.68, 0.62)]
+WALLS = [(0.82, 0.82, 0.78), (0.75, 0.80, 0.85), (0.88, 0.84, 0.74), (0.60, 0.62, 0.60)]
+
+
+def random_look(rng: np.random.Generator) -> Look:
+    pick = lambda xs: xs[int(rng.integers(len(xs)))]  # noqa: E731
+    return Look(skin=pick(SKINS), shirt=pick(SHIRTS), shorts=pick(BOTTOMS), floor=pick(FLOORS), wall=pick(WALLS),
+                hair=pick([(0.18, 0.12, 0.08), (0.08, 0.07, 0.06), (0.45, 0.30, 0.15), (0.55, 0.55, 0.55)]),
+                shoes=pick([(0.92, 0.92, 0.92), (0.15, 0.15, 0.15), (0.70, 0.20, 0.20)]),
+                light_dir=(float(rng.uniform(-0.6, 0.6)), 1.0, float(rng.uniform(-0.6, 0.6))),
+                sleeve=float(rng.uniform(0.3, 0.9)), shorts_len=float(rng.uniform(0.4, 0.8)),
+                long_pants=bool(rng.random() < 0.35))
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    width: int = 640
+    height: int = 360
+    fps: float = 30.0
+    motion_blur: int = 1  # sub-frame samples averaged per frame (1 = off)
+    shutter: float = 0.5  # share of the frame interval the shutter is open
+    noise: float = 0.0  # sensor noise standard deviation in 0..255 units
+    defocus: float = 0.6  # Gaussian blur sigma in pixels (softens aliased edges); 0 = off
+    supersample: float = 1.0  # render at this scale, then downsample
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Primitives from joints
+# ---------------------------------------------------------------------------------------------------------------
+
+# Capsule: (a, b, radius, colour_a, colour_b, split): colour_a from a to `split` of the way, colour_b after.
+
+def primitives(jt: np.ndarray, face: np.ndarray, crown: np.ndarray, look: Look, build: float = 1.0,
+               scale: float = 1.0):
+    """Capsules and ellipsoids of the mannequin for one frame of joints (22, 3)."""
+    g = build * scale
+    P = lambda n: jt[J[n]]  # noqa: E731
+    skin, shirt, shorts, shoes = look.skin, look.shirt, look.shorts, look.shoes
+    caps = []
+    leg_lower = shorts if look.long_pants else skin
+    for side in ("l", "r"):
+        caps.append((P("shoulder_" + side), P("elbow_" + side), 0.052 * g, shirt, skin, look.sleeve))
+        caps.append((P("elbow_" + side), P("wrist_" + side), 0.040 * g, skin, skin, 1.0))
+        caps.append((P("hip_" + side), P("knee_" + side), 0.078 * g, shorts, leg_lower,
+                     1.0 if look.long_pants else look.shorts_len))
+        caps.append((P("knee_" + side), P("ankle_" + side), 0.056 * g, leg_lower, leg_lower, 1.0))
+        caps.append((P("heel_" + side), P("toe_" + side), 0.042 * g, shoes, shoes, 1.0))
+        caps.append((P("ankle_" + side), P("heel_" + side), 0.045 * g, shoes, shoes, 1.0))
+    caps.append((P("shoulder_l"), P("shoulder_r"), 0.060 * g, shirt, shirt, 1.0))
+    caps.append((P("hip_l"), P("hip_r"), 0.085 * g, shorts, shorts, 1.0))
+    caps.append((P("chest"), P("neck"), 0.050 * g, skin, skin, 1.0))
+
+    ells = []  # (centre, axes 3x3 rows, radii, kind)
+    # torso: from the pelvis to the shoulders, wide across, flatter front to back
+    pel, ch = P("pelvis"), P("chest")
+    up = ch - pel
+    length = np.linalg.norm(up)
+    up = up / max(length, 1e-9)
+    across = P("shoulder_r") - P("shoulder_l")
+    across = across - np.dot(across, up) * up
+    across /= max(np.linalg.norm(across), 1e-9)
+    depth = np.cross(up, across)
+    centre = pel + up * length * 0.55
+    ells.append((centre, np.stack([up, across, depth]), np.array([length * 0.56, 0.165 * g, 0.105 * g]), "torso"))
+    # pelvis block
+    ells.append((pel + up * 0.04, np.stack([up, across, depth]), np.array([0.12, 0.155 * g, 0.10 * g]), "pelvis"))
+    # head, oriented by face and crown
+    lat = np.cross(crown, face)
+    ells.append((P("head"), np.stack([face, crown, lat]), np.array([0.095, 0.115, 0.082]) * scale, "head"))
+    # nose
+    ells.append((P("head") + face * 0.085 * scale - crown * 0.01, np.stack([face, crown, lat]),
+                 np.array([0.025, 0.03, 0.018]) * scale, "nose"))
+    # hands: flat ellipsoids from the wrist toward the fingers
+    for side in ("l", "r"):
+        w, h = P("wrist_" + side), P("hand_" + side)
+        d = h - w
+        ln = np.linalg.norm(d)
+        d = d / max(ln, 1e-9)
+        a2 = np.cross(d, depth if abs(np.dot(d, depth)) < 0.9 else up)
+        a2 /= max(np.linalg.norm(a2), 1e-9)
+        a3 = np.cross(d, a2)
+        ells.append((w + d * ln * 0.5, np.stack([d, a2, a3]), np.array([ln * 0.55, 0.045 * scale, 0.022 * scale]),
+                     "hand"))
+    return caps, ells
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Renderer
+# ---------------------------------------------------------------------------------------------------------------
+
+class Renderer:
+    def __init__(self, camera: Camera, settings: RenderSettings = RenderSettings(), look: Look = Look(),
+                 seed: int = 0):
+        self.camera = camera
+        self.settings = settings
+        self.look = look
+        self.rng = np.random.default_rng(seed)
+        ss = settings.supersample
+        self.W = int(round(settings.width * ss))
+        self.H = int(round(settings.height * ss))
+        self.ro = camera.position().astype(F32)
+        self.fwd, self.right, self.up = (v.astype(F32) for v in camera.basis())
+        self.fpx = (self.W / 2) / math.tan(math.radians(camera.fov_deg) / 2)
+        jj, ii = np.meshgrid(np.arange(self.W, dtype=F32) + 0.5, np.arange(self.H, dtype=F32) + 0.5)
+        xn = (jj - self.W / 2) / self.fpx
+        yn = (ii - self.H / 2) / self.fpx
+        rd = self.fwd[None, None] + xn[..., None] * self.right[None, None] - yn[..., None] * self.up[None, None]
+        self.rd = (rd / np.linalg.norm(rd, axis=-1, keepdims=True)).astype(F32)
+        L = np.asarray(look.light_dir, F32)
+        self.light = L / np.linalg.norm(L)
+        self._background()
+
+    # -- static room -------------------------------------------------------------------------------------------
+    def _background(self) -> None:
+        rd, ro = self.rd, self.ro
+        room = 5.0
+        # floor
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t_floor = np.where(rd[..., 1] < -1e-4, -ro[1] / rd[..., 1], np.inf)
+        # walls: a vertical cylinder of radius `room` around the scene centre (0.75, 0)
+        c = np.array([0.75, 0.0], F32)
+        ox, oz = ro[0] - c[0], ro[2] - c[1]
+        dx, dz = rd[..., 0], rd[..., 2]
+        a = dx * dx + dz * dz
+        b = ox * dx + oz * dz
+        cc = ox * ox + oz * oz - room * room
+        disc = np.maximum(b * b - a * cc, 0.0)
+        t_wall = (-b + np.sqrt(disc)) / np.maximum(a, 1e-9)
+        floor = t_floor < t_wall
+        t = np.where(floor, t_floor, t_wall)
+        p = ro[None, None] + t[..., None] * rd
+        self.floor_mask = floor
+        self.floor_pos = np.where(floor[..., None], p, np.nan).astype(F32)
+        col = np.empty(rd.shape, F32)
+        # floor: planks along x with per-plank tone, a faint grain and darker seams
+        fl = np.asarray(self.look.floor, F32)
+        plank = np.floor(p[..., 2] / 0.18)
+        tone = 0.88 + 0.12 * np.sin(plank * 12.9898) ** 2
+        seam = np.abs((p[..., 2] / 0.18) - np.round(p[..., 2] / 0.18)) < 0.03
+        grain = 1.0 + 0.03 * np.sin(p[..., 0] * 9.0 + plank * 3.0)
+        fcol = fl[None, None] * (tone * grain)[..., None] * np.where(seam, 0.75, 1.0)[..., None]
+        # wall: gradient with a skirting board and a darker band
+        wl = np.asarray(self.look.wall, F32)
+        y = p[..., 1]
+        wshade = 0.95 - 0.10 * np.clip(y / 2.5, 0, 1)
+        wcol = wl[None, None] * wshade[..., None]
+        wcol = np.where((y < 0.1)[..., None], np.array([0.9, 0.9, 0.88], F32) * 0.8, wcol)
+        col[:] = np.where(floor[..., None], fcol, wcol)
+        dist = np.linalg.norm(p - ro[None, None], axis=-1)
+        fog = np.clip((dist - 3.0) / 10.0, 0.0, 0.35)[..., None]
+        col = col * (1 - fog) + fog * 0.8
+        light = 0.55 + 0.45 * max(float(self.light[1]), 0.0)
+        self.bg = (col * light).astype(F32)
+        self.bg_disp = _to_display(self.bg)
+
+    # -- projection ----------------------------------------------------------------------------------------------
+    def project(self, pts: np.ndarray) -> np.ndarray:
+        """Pixel coordinates (x, y) and camera depth of world points (..., 3) at the output resolution."""
+        rel = np.asarray(pts, float) - self.ro
+        zc = rel @ self.fwd
+        u = self.W / 2 + self.fpx * (rel @ self.right) / zc
+        v = self.H / 2 - self.fpx * (rel @ self.up) / zc
+        ss = self.settings.supersample
+        return np.stack([u / ss, v / ss, zc], -1)
+
+    def _bbox(self, centre: np.ndarray, radius: float):
+        rel = centre - self.ro
+        zc = float(rel @ self.fwd)
+        if zc <= radius + 0.05:
+            return 0, self.H, 0, self.W
+        u = self.W / 2 + self.fpx * float(rel @ self.right) / zc
+        v = self.H / 2 - self.fpx * float(rel @ self.up) / zc
+        rp = self.fpx * radius / (zc - radius) * 1.15 + 2
+        x0, x1 = int(max(u - rp, 0)), int(min(u + rp + 1, self.W))
+        y0, y1 = int(max(v - rp, 0)), int(min(v + rp + 1, self.H))
+        if x0 >= x1 or y0 >= y1:
+            return None
+        return y0, y1, x0, x1
+
+    # -- one frame -------------------------------------------------------------------------------------------------
+    def render_pose(self, jt: np.ndarray, face: np.ndarray, crown: np.ndarray, build: float = 1.0,
+                    scale: float = 1.0) -> np.ndarray:
+        """Display-space RGB float image (H, W, 3), 0..255, at the internal resolution."""
+        caps, ells = primitives(jt.astype(F32), face.astype(F32), crown.astype(F32), self.look, build, scale)
+        items = []
+        for a, b, r, ca, cb, split in caps:
+            items.append(("cap", self._bbox((a + b) / 2, float(np.linalg.norm(b - a)) / 2 + r), (a, b, r, ca, cb, split)))
+        for e in ells:
+            items.append(("ell", self._bbox(e[0], float(e[2].max())), e))
+        blobs = [(a, b, r) for a, b, r, *_ in caps] + [(c, c, float(rad[1:].mean())) for c, _, rad, _ in ells[:2]]
+        shadows = []
+        for a, b, r in blobs:
+            hgt = 0.5 * float(a[1] + b[1])
+            a2 = np.array([a[0], 0.0, a[2]], F32)
+            b2 = np.array([b[0], 0.0, b[2]], F32)
+            spread = r * (1.2 + 0.8 * hgt)
+            box = self._bbox((a2 + b2) / 2, float(np.linalg.norm(b2 - a2)) / 2 + spread * 1.6)
+            shadows.append((box, a2, b2, spread, hgt))
+        boxes = [it[1] for it in items if it[1] is not None] + [s[0] for s in shadows if s[0] is not None]
+        out = self.bg_disp.copy()
+        if not boxes:
+            return out
+        Y0, Y1 = min(b[0] for b in boxes), max(b[1] for b in boxes)
+        X0, X1 = min(b[2] for b in boxes), max(b[3] for b in boxes)
+        sh = (Y1 - Y0, X1 - X0)
+        depth = np.full(sh, np.inf, F32)
+        normal = np.zeros(sh + (3,), F32)
+        albedo = np.zeros(sh + (3,), F32)
+        ro = self.ro
+        rd_all = self.rd[Y0:Y1, X0:X1]
+
+        for kind, box, prim in items:
+            if box is None:
+                continue
+            y0, y1, x0, x1 = box[0] - Y0, box[1] - Y0, box[2] - X0, box[3] - X0
+            rd = rd_all[y0:y1, x0:x1]
+            sub = depth[y0:y1, x0:x1]
+            if kind == "cap":
+                self._capsule(prim, rd, sub, normal[y0:y1, x0:x1], albedo[y0:y1, x0:x1])
+            else:
+                self._ellipsoid(prim, rd, sub, normal[y0:y1, x0:x1], albedo[y0:y1, x0:x1])
+
+        img = self.bg[Y0:Y1, X0:X1].copy()
+        shadow = self._shadow_mask(shadows, Y0, X0, sh)
+        img *= (1.0 - shadow)[..., None]
+
+        body = np.isfinite(depth)
+        if body.any():
+            n = normal[body]
+            key = np.clip(n @ self.light, 0, None)
+            fill = np.clip(-np.sum(n * rd_all[body], -1), 0, None)
+            amb = 0.32 + 0.12 * n[:, 1]
+            shade = amb + 0.62 * key + 0.22 * fill
+            rim = 0.08 * (1 - fill) ** 3
+            img[body] = albedo[body] * shade[:, None] + rim[:, None]
+        out[Y0:Y1, X0:X1] = _to_display(img)
+        return out
+
+    def _shadow_mask(self, shadows, Y0: int, X0: int, shape) -> np.ndarray:
+        """Soft contact shadows: the primitives' floor footprints drawn as thick lines, darker when low, blurred."""
+        import cv2
+
+        mask = np.zeros(shape, F32)
+        order = sorted(shadows, key=lambda s: -s[4])  # high first, so the darker low ones end on top
+        widths = []
+        for box, a2, b2, spread, hgt in order:
+            if box is None:
+                continue
+            pa, pb = self.project(a2)[:2] * self.settings.supersample, self.project(b2)[:2] * self.settings.supersample
+            zc = float((0.5 * (a2 + b2) - self.ro) @ self.fwd)
+            if zc <= 0.1:
+                continue
+            w = self.fpx * spread / zc
+            widths.append(w)
+            strength = 0.5 * math.exp(-hgt / 0.45)
+            p0 = (int(round(pa[0] - X0)), int(round(pa[1] - Y0)))
+            p1 = (int(round(pb[0] - X0)), int(round(pb[1] - Y0)))
+            cv2.line(mask, p0, p1, float(strength), thickness=max(int(round(2 * w)), 1), lineType=cv2.LINE_AA)
+        if widths:
+            sigma = max(float(np.median(widths)) * 0.6, 1.0)
+            mask = cv2.GaussianBlur(mask, (0, 0), sigma)
+        return mask * self.floor_mask[Y0:Y0 + shape[0], X0:X0 + shape[1]]
+
+    def _capsule(self, prim, rd, depth, normal, albedo) -> None:
+        a, b, r, ca, cb, split = prim
+        ro = self.ro
+        ba = (b - a).astype(F32)
+        oa = (ro - a).astype(F32)
+        baba = float(ba @ ba)
+        baoa = float(ba @ oa)
+        oaoa = float(oa @ oa)
+        bard = rd @ ba
+        rdoa = rd @ oa
+        A = baba - bard * bard
+        B = baba * rdoa - baoa * bard
+        C = baba * oaoa - baoa * baoa - r * r * baba
+        h = B * B - A * C
+        hit = h >= 0
+        if not hit.any():
+            return
+        with np.errstate(invalid="ignore", divide="ignore"):
+            t = (-B - np.sqrt(np.maximum(h, 0))) / np.where(np.abs(A) > 1e-12, A, 1e-12)
+            y = baoa + t * bard
+            body = hit & (y > 0) & (y < baba)
+            t_final = np.where(body, t, np.inf)
+            for mask, oc in ((hit & ~body & (y <= 0), oa), (hit & ~body & (y >= baba), (ro - b).astype(F32))):
+                if mask.any():
+                    bb = rd @ oc
+                    h2 = bb * bb - (float(oc @ oc) - r * r)
+                    tc = -bb - np.sqrt(np.maximum(h2, 0))
+                    t_final = np.where(mask & (h2 > 0) & (tc > 0), tc, t_final)
+        closer = (t_final < depth) & (t_final > 0)
+        if not closer.any():
+            return
+        tf = t_final[closer]
+        pos = ro + tf[:, None] * rd[closer]
+        pa = pos - a
+        hh = np.clip((pa @ ba) / baba, 0.0, 1.0)
+        depth[closer] = tf
+        normal[closer] = (pa - hh[:, None] * ba) / r
+        albedo[closer] = np.where((hh < split)[:, None], np.asarray(ca, F32), np.asarray(cb, F32))
+
+    def _ellipsoid(self, prim, rd, depth, normal, albedo) -> None:
+        centre, axes, radii, kind = prim
+        ro = self.ro
+        axes = axes.astype(F32)
+        radii = radii.astype(F32)
+        o = (axes @ (ro - centre)).astype(F32) / radii
+        d = (rd @ axes.T) / radii
+        qa = np.sum(d * d, -1)
+        qb = d @ o
+        h = qb * qb - qa * (float(o @ o) - 1.0)
+        hit = h > 0
+        if not hit.any():
+            return
+        t = (-qb - np.sqrt(np.maximum(h, 0))) / qa
+        closer = hit & (t > 0) & (t < depth)
+        if not closer.any():
+            return
+        tl = t[closer]
+        local = o + tl[:, None] * d[closer]  # unit-sphere coordinates
+        n = (local / radii) @ axes
+        n /= np.linalg.norm(n, axis=-1, keepdims=True)
+        depth[closer] = tl
+        normal[closer] = n
+        albedo[closer] = self._ellipsoid_colour(kind, local)
+
+    def _ellipsoid_colour(self, kind: str, local: np.ndarray) -> np.ndarray:
+        lk = self.look
+        if kind == "torso":
+            return np.broadcast_to(np.asarray(lk.shirt, F32), local.shape)
+        if kind == "pelvis":
+            return np.broadcast_to(np.asarray(lk.shorts, F32), local.shape)
+        if kind == "head":
+            # local axes: 0 face, 1 crown, 2 left. Hair on the top and back; eyes and brows on the face.
+            f, c, l_ = local[:, 0], local[:, 1], local[:, 2]
+            hair = (c > 0.35 - 0.5 * np.minimum(f, 0)) & (f < 0.55) | (f < -0.35)
+            col = np.where(hair[:, None], np.asarray(lk.hair, F32), np.asarray(lk.skin, F32))
+            eye = (f > 0.7) & (np.abs(c - 0.22) < 0.09) & (np.abs(np.abs(l_) - 0.36) < 0.13)
+            col = np.where(eye[:, None], np.array([0.08, 0.06, 0.05], F32), col)
+            brow = (f > 0.65) & (np.abs(c - 0.38) < 0.05) & (np.abs(np.abs(l_) - 0.36) < 0.17)
+            col = np.where(brow[:, None], np.asarray(lk.hair, F32) * 0.9, col)
+            mouth = (f > 0.75) & (np.abs(c + 0.42) < 0.05) & (np.abs(l_) < 0.22)
+            return np.where(mouth[:, None], np.array([0.55, 0.25, 0.22], F32), col)
+        return np.broadcast_to(np.asarray(lk.skin, F32), local.shape)
+
+    # -- frames and clips --------------------------------------------------------------------------------------------
+    def to_bgr(self, rgb: np.ndarray) -> np.ndarray:
+        import cv2
+
+        st = self.settings
+        img = rgb
+        if st.supersample != 1.0:
+            img = cv2.resize(img, (st.width, st.height), interpolation=cv2.INTER_AREA)
+        if st.defocus > 0:
+            img = cv2.GaussianBlur(img, (0, 0), st.defocus)
+        if st.noise > 0:
+            img = img + self.rng.normal(0, st.noise, img.shape).astype(F32)
+        return np.clip(img[..., ::-1], 0, 255).astype(np.uint8)
+
+    def render_frames(self, motion: Motion, subframes: int = 1):
+        """Yield BGR uint8 frames; with subframes > 1 the motion holds that many samples per frame."""
+        n = len(motion.joints) // subframes
+        build = motion.body.build
+        scale = motion.body.s
+        for i in range(n):
+            acc = None
+            for k in range(subframes):
+                j = i * subframes + k
+                img = self.render_pose(motion.joints[j], motion.face[j], motion.crown[j], build, scale)
+                acc = img if acc is None else acc + img
+            yield self.to_bgr(acc / subframes)
+
+
+def _to_display(rgb: np.ndarray) -> np.ndarray:
+    """Linear 0..1 to display 0..255 (a mild gamma)."""
+    return (np.clip(rgb, 0, 1) ** F32(1 / 1.15) * F32(255.0)).astype(F32)
+
+
+__all__ = ["Camera", "VIEWS", "VIEW_LABELS", "Look", "random_look", "RenderSettings", "Renderer", "primitives",
+           "replace"]
