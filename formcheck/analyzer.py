@@ -196,7 +196,8 @@ def summarise(reps: list[Rep], frames: list[FrameMeasures], profile: Profile) ->
     elif not reps:
         in_pos = sum(f.in_plank for f in frames)
         status = "no_pushups"
-        message = ("no push-ups: the person was never in a plank position" if in_pos == 0 else
+        message = ("no push-ups: the person was never in a push-up position (body level, arms holding it up); "
+                   "film from the side at hip height if there were push-ups" if in_pos == 0 else
                    "no push-ups: no completed rep (top -> bottom -> top) was seen")
     else:
         status, message = "ok", ""

@@ -32,6 +32,9 @@ def run_stream(frames: Iterable[Frame], info: SourceInfo, estimator: PoseEstimat
     """Feed frames through the estimator and a fresh Analyzer; returns the analysis and, if asked, the track."""
     analyzer = Analyzer(profile, info.width, info.height)
     sinks = list(sinks)
+    for sink in sinks:
+        if hasattr(sink, "start"):
+            sink.start(info)
     kept: list[PoseFrame] = []
     done = 0
     for frame in frames:

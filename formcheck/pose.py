@@ -6,9 +6,7 @@ whoever stays closest to that person's torso, so a second person walking by or e
 
 from __future__ import annotations
 
-import contextlib
 import os
-import sys
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
@@ -125,8 +123,7 @@ class PoseEstimator:
         self._last_ms = ms
         rgb = cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB)
         image = self._mp_image(image_format=self._mp_format, data=rgb)
-        quiet = quiet_native_stderr() if self._frames_seen < 2 else contextlib.nullcontext()
-        with quiet:
+        with quiet_native_stderr():  # the graph logs warnings to fd 2 when tracking starts, not only at set-up
             result = self._landmarker.detect_for_video(image, ms)
         self._frames_seen += 1
         h, w = frame.image.shape[:2]

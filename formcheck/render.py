@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,6 +23,7 @@ import numpy as np
 
 from .analyzer import FrameUpdate
 from .errors import FormcheckError
+from .quiet import quiet_native_stderr
 from .measures import SIDES, side_weights
 from .profiles import ARTICLE, Profile
 from .reps import Phase
@@ -528,28 +528,6 @@ def render_thumbnail(image_bgr: np.ndarray, pose: PoseFrame, update: FrameUpdate
 FOURCC = {".mp4": "mp4v", ".m4v": "mp4v", ".mov": "mp4v", ".webm": "VP90", ".avi": "MJPG"}
 
 
-@contextlib.contextmanager
-def _quiet_native_stderr():
-    """FFmpeg logs codec chatter straight to fd 2 (e.g. a tag warning for VP90 that is harmless); hide it."""
-    if os.environ.get("FORMCHECK_DEBUG"):
-        yield
-        return
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    try:
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
-
-
 class VideoWriterSink:
     """Writes BGR frames to a video file: mp4v for .mp4, VP90 for .webm (MJPG for .avi).
 
@@ -579,7 +557,7 @@ class VideoWriterSink:
             raise FormcheckError(f"cannot write video: no such folder {self.path.parent}")
         if size[0] < 2 or size[1] < 2:
             raise FormcheckError(f"cannot write video: frame size {size[0]}x{size[1]} is too small")
-        with _quiet_native_stderr():
+        with quiet_native_stderr():
             writer = cv2.VideoWriter(str(self.tmp), cv2.VideoWriter_fourcc(*self.fourcc), self.fps, size)
         if not writer.isOpened():
             writer.release()
@@ -611,7 +589,7 @@ class VideoWriterSink:
             return self.path if self.path.exists() and self.frames else None
         self._closed = True
         if self._writer is not None:
-            with _quiet_native_stderr():
+            with quiet_native_stderr():
                 self._writer.release()
             self._writer = None
         if not self.frames:
@@ -627,7 +605,7 @@ class VideoWriterSink:
         """Stop and discard the partial file."""
         self._closed = True
         if self._writer is not None:
-            with _quiet_native_stderr():
+            with quiet_native_stderr():
                 self._writer.release()
             self._writer = None
         self._remove_tmp()

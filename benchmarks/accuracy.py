@@ -1,0 +1,69 @@
+"""Rep-count and fault accuracy against hand-counted labels, one row per clip.
+
+    python benchmarks/accuracy.py                       # the videos in ../shared/clips (runs the pose model)
+    python benchmarks/accuracy.py --tracks samples/real # the bundled landmark tracks (seconds, no model)
+
+Scoring follows labels.json's `about`: an uncertain count is scored within one, a certain one exactly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from formcheck import analyze_track_file, analyze_video  # noqa: E402
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clips", type=Path, default=ROOT.parent / "shared" / "clips")
+    ap.add_argument("--tracks", type=Path, default=None, help="score saved tracks (NAME.track.npz) instead of videos")
+    ap.add_argument("--profile", default="article")
+    ap.add_argument("--json", type=Path, default=None, help="write the per-clip rows here")
+    args = ap.parse_args()
+    labels = json.loads((args.clips / "labels.json").read_text())["clips"]
+
+    rows = []
+    print(f"{'clip':26s} {'label':>6s} {'got':>4s} {'valid':>5s} {'knee':>4s} {'view':8s} {'score':6s} faults (got | label)")
+    for name, label in sorted(labels.items()):
+        start = time.perf_counter()
+        if args.tracks:
+            path = args.tracks / (Path(name).stem + ".track.npz")
+            analysis = analyze_track_file(path, args.profile)
+        else:
+            analysis = analyze_video(args.clips / name, args.profile)
+        s = analysis.summary
+        truth = label["reps"]
+        if truth is None:
+            score = "n/s"
+        else:
+            diff = abs(s.reps - truth)
+            score = "ok" if diff <= (1 if label["reps_uncertain"] else 0) else ("off1" if diff == 1 else f"off{diff}")
+        label_faults = {f"{i}:{','.join(v)}" for i, v in (label.get("rep_faults") or {}).items()}
+        got_faults = {f"{r.index}:{','.join(r.faults)}" for r in analysis.reps if r.faults}
+        rows.append({"clip": name, "label": truth, "uncertain": label["reps_uncertain"], "got": s.reps,
+                     "valid": s.valid_reps, "knee": s.knee_reps, "incline": s.incline_reps, "view": s.view,
+                     "score": score, "faults": s.faults, "label_rep_faults": label.get("rep_faults") or {},
+                     "seconds": round(time.perf_counter() - start, 2)})
+        print(f"{name:26s} {str(truth):>6s} {s.reps:4d} {s.valid_reps:5d} {s.knee_reps:4d} {s.view:8s} {score:6s} "
+              f"{dict(s.faults)} | {sorted(label_faults) or '-'}", flush=True)
+    pushups = [r for r in rows if r["label"]]
+    negatives = [r for r in rows if r["label"] == 0]
+    exact = sum(r["score"] == "ok" for r in pushups)
+    within = sum(abs(r["got"] - r["label"]) <= 1 for r in pushups)
+    print(f"\npush-up clips: {exact}/{len(pushups)} scored exact ({exact / len(pushups):.0%}), "
+          f"{within}/{len(pushups)} within one; negatives with false reps: "
+          f"{sum(r['got'] > 0 for r in negatives)}/{len(negatives)}")
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""Regenerate samples/real/: landmark tracks of the clips in ../shared/clips (numbers only, no pixels) and their labels.
+
+    python scripts/make_samples.py [--clips ../shared/clips] [--jobs 2]
+
+Each track is what `formcheck analyze CLIP --save-track` writes, so `formcheck analyze samples/real/*.track.npz`
+re-scores the real clips on a machine without the videos or the model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LABEL_FIELDS = ("reps", "reps_uncertain", "people", "view", "variant", "faults", "rep_faults", "notes")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clips", type=Path, default=ROOT.parent / "shared" / "clips")
+    ap.add_argument("--out", type=Path, default=ROOT / "samples" / "real")
+    ap.add_argument("--jobs", type=int, default=2)
+    args = ap.parse_args()
+    labels = json.loads((args.clips / "labels.json").read_text())
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    def extract(name: str) -> str:
+        out = args.out / (Path(name).stem + ".track.npz")
+        cmd = [sys.executable, "-m", "formcheck", "analyze", str(args.clips / name), "--save-track", str(out),
+               "--no-log", "--quiet", "--people", "2"]
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        return f"{name}: {'ok' if done.returncode == 0 else done.stderr.strip()}"
+
+    with ThreadPoolExecutor(args.jobs) as pool:
+        for line in pool.map(extract, sorted(labels["clips"])):
+            print(line, flush=True)
+    kept = {Path(k).stem + ".track.npz": {f: v.get(f) for f in LABEL_FIELDS} for k, v in labels["clips"].items()}
+    doc = {"about": labels.get("about", ""), "source": "labels of ../shared/clips/labels.json, keyed by track file",
+           "clips": kept}
+    (args.out / "labels.json").write_text(json.dumps(doc, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
