@@ -134,7 +134,7 @@ def rep_truths(motion: Motion, profile=None, truth: dict | None = None) -> list[
                        float(ft["elbow_flare_deg"][in_rep][ib]), ev.variant, False, bool(cut))
         swing = min(top_before, top_after) - bottom
         rep.counted = swing >= th["SWING"] and not cut
-        if abs(swing - th["SWING"]) < MARGINS["SWING"]:
+        if abs(swing - th["SWING"]) < MARGINS["SWING"] and not cut:
             rep.borderline.append("SWING")
         values = {"SHALLOW_DEPTH": (bottom, 1), "NO_LOCKOUT": (top_after, -1), "HIPS_SAG": (rep.body_line_max, 1),
                   "HIPS_PIKE": (rep.body_line_min, -1), "HANDS_TOO_NARROW": (rep.hand_width, -1),
@@ -143,7 +143,7 @@ def rep_truths(motion: Motion, profile=None, truth: dict | None = None) -> list[
             thr = th[code]
             if (v - thr) * direction > 0:
                 rep.faults.append(code)
-            if abs(v - thr) < MARGINS[code]:
+            if abs(v - thr) < MARGINS[code] and rep.counted:
                 rep.borderline.append(code)
         if rep.counted:
             number += 1

@@ -55,7 +55,7 @@ def flare_of(body: Body, pole_deg: float, bottom_deg: float, sag: float, variant
 def pole_for_flare(body: Body, target_deg: float, bottom_deg: float = 80.0, sag: float = 0.0,
                    variant: str = "standard", hand_ratio: float = 1.25) -> float:
     """The elbow pole angle that gives `target_deg` of flare (upper arm to torso) at the bottom."""
-    lo, hi = -40.0, 140.0
+    lo, hi = -15.0, 140.0  # flare grows on both sides of about -15 (elbows pointing back and slightly in)
     for _ in range(40):
         mid = 0.5 * (lo + hi)
         if flare_of(body, mid, bottom_deg, sag, variant, hand_ratio) < target_deg:
@@ -77,7 +77,10 @@ def make_reps(n: int, rng: np.random.Generator, body: Body, *, bottom: float = 7
         b = bottom if bad else clean["bottom"]
         tp = top if bad else clean["top"]
         sb = sag_bottom if bad else clean["sag_bottom"]
-        st = (sag_top if sag_top is not None else 0.5 * sag_bottom) if bad else clean["sag_top"]
+        next_bad = i + 1 < n and (faulty(i + 1) if faulty else True)
+        # the top after a faulty rep keeps some of the fault only when the next rep is faulty too, so each rep's
+        # label stays its own (a rep is judged from its start to the top that ends it)
+        st = (sag_top if sag_top is not None else (0.5 * sag_bottom if next_bad else 0.0)) if bad else clean["sag_top"]
         fl = flare if bad else clean["flare"]
         jit = lambda s: float(s * tempo * rng.uniform(0.9, 1.1))  # noqa: E731
         b_j = b + float(rng.uniform(-2, 2))
@@ -116,8 +119,10 @@ def pushup_clip(name: str, view: str, n: int = 4, *, variant: str = "standard", 
 def _faults(th: dict) -> list[ClipDef]:
     clips = []
     first_clean = lambda i: i > 0  # noqa: E731  rep 1 clean, the rest faulty
-    sev = {"SHALLOW_DEPTH": [12, 22, 32], "NO_LOCKOUT": [12, 22, 32], "HIPS_SAG": [0.04, 0.07, 0.11],
-           "HIPS_PIKE": [0.04, 0.08, 0.12], "HANDS_TOO_NARROW": [0.15, 0.25, 0.35],
+    # pike stays mild: by the flare definition (upper arm to shoulder-hip line) a deeper pike also reads as
+    # flared elbows, so it would no longer be a fault alone (see combo_pike_no_lockout_side)
+    sev = {"SHALLOW_DEPTH": [10, 18, 26], "NO_LOCKOUT": [12, 22, 32], "HIPS_SAG": [0.04, 0.07, 0.11],
+           "HIPS_PIKE": [0.03, 0.04, 0.05], "HANDS_TOO_NARROW": [0.15, 0.25, 0.35],
            "HANDS_TOO_WIDE": [0.2, 0.35, 0.5], "ELBOWS_FLARED": [12, 18, 24]}
     for k, d in enumerate(sev["SHALLOW_DEPTH"], 1):
         clips.append(pushup_clip(f"shallow_{k}_side", "side", bottom=th["SHALLOW_DEPTH"] + d, faulty=first_clean,
@@ -130,8 +135,8 @@ def _faults(th: dict) -> list[ClipDef]:
                                  notes="hips sag in reps 2-4 (most at the bottom)"))
     for k, d in enumerate(sev["HIPS_PIKE"], 1):
         v = th["HIPS_PIKE"] - d
-        clips.append(pushup_clip(f"pike_{k}_side", "side", sag_bottom=v, sag_top=v, faulty=first_clean,
-                                 notes="hips piked in reps 2-4"))
+        clips.append(pushup_clip(f"pike_{k}_side", "side", sag_bottom=v, faulty=lambda i: 0 < i < 3,
+                                 notes="hips piked in reps 2-3"))
     for k, d in enumerate(sev["HANDS_TOO_NARROW"], 1):
         clips.append(pushup_clip(f"narrow_{k}_front", "front", hand_ratio=th["HANDS_TOO_NARROW"] - d,
                                  notes="close grip throughout"))
@@ -153,8 +158,10 @@ def _combos(th: dict) -> list[ClipDef]:
     return [
         pushup_clip("combo_sag_shallow_side", "side", sag_bottom=th["HIPS_SAG"] + 0.07,
                     bottom=th["SHALLOW_DEPTH"] + 20, notes="sagging, shallow reps"),
-        pushup_clip("combo_pike_no_lockout_side", "side", sag_bottom=th["HIPS_PIKE"] - 0.08,
-                    sag_top=th["HIPS_PIKE"] - 0.08, top=th["NO_LOCKOUT"] - 20, notes="piked hips, arms never straight"),
+        pushup_clip("combo_pike_no_lockout_side", "side", sag_bottom=th["HIPS_PIKE"] - 0.12,
+                    sag_top=th["HIPS_PIKE"] - 0.12, top=th["NO_LOCKOUT"] - 20,
+                    notes="deep pike, arms never straight; a pike this deep also opens the upper arm to "
+                    "shoulder-hip angle past the flare threshold"),
         pushup_clip("combo_flared_wide_front", "front", hand_ratio=th["HANDS_TOO_WIDE"] + 0.3,
                     flare=th["ELBOWS_FLARED"] + 18, notes="wide grip, flared elbows"),
         pushup_clip("combo_narrow_shallow_oblique", "oblique_front", hand_ratio=th["HANDS_TOO_NARROW"] - 0.25,
