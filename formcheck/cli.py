@@ -208,6 +208,12 @@ def _register_optional() -> None:
     except ImportError:
         pass
 
+    try:
+        from .live.cli import live_command
+
+        app.command("live")(live_command)
+    except ImportError:  # pragma: no cover
+        pass
 
 _register_optional()
 

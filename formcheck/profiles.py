@@ -141,3 +141,31 @@ def get_profile(name: str) -> Profile:
         return PROFILES[name]
     except KeyError:
         raise ValueError(f"unknown profile '{name}': choose one of {', '.join(PROFILES)}") from None
+
+
+@dataclass(frozen=True)
+class TrainingPlan:
+    """Sets, rest and rounds from the article's plan (live coaching shows and times them)."""
+
+    # "A pause of several seconds out of the plank closes a set": out of position this long ends the current set.
+    set_break_s: float = 5.0
+    # Beginners: "one set of 12-15 push-ups"; later a second and third set "with 30-60 s of rest" between them.
+    target_reps: tuple[int, int] = (12, 15)
+    rest_s: tuple[float, float] = (30.0, 60.0)
+    # Advanced: "30 s of fast push-ups, about a minute of rest, two or three times".
+    round_s: float = 30.0
+    round_rest_s: float = 60.0
+    round_repeats: tuple[int, int] = (2, 3)
+    # Not from the article: a short get-ready countdown before each round (display only).
+    countdown_s: float = 3.0
+    sources: dict = field(default_factory=lambda: {
+        "set_break_s": "article: a pause of several seconds out of the plank ends a set",
+        "target_reps": "article: beginners do one set of 12-15 push-ups",
+        "rest_s": "article: add a second and third set with 30-60 s of rest between sets",
+        "round_s": "article (advanced): 30 s of fast push-ups",
+        "round_rest_s": "article (advanced): about a minute of rest between rounds",
+        "round_repeats": "article (advanced): two or three times",
+    })
+
+
+PLAN = TrainingPlan()

@@ -1,0 +1,14 @@
+"""Live coaching (`formcheck live`): a camera, or a video played as one, through the shared analyzer in real time.
+
+    capture.py   capture thread, newest-frame handoff, dropped-frame count, timeouts
+    session.py   the loop: pose -> Analyzer -> sets, cues -> overlay -> window or console; the session record
+    sets.py      sets and rest from the article's plan, and the timed rounds of the advanced plan
+    cues.py      one cue per rep (most severe fault first) and camera guidance
+    speech.py    offline text-to-speech (espeak-ng or pyttsx3)
+    panel.py     the live additions to the overlay (sets and rest panel, countdown, guidance, pause)
+"""
+
+from .session import LiveOptions, LiveResult, LiveSession
+from .sets import RoundsPlan, SetTracker
+
+__all__ = ["LiveOptions", "LiveResult", "LiveSession", "RoundsPlan", "SetTracker"]

@@ -1,0 +1,119 @@
+"""What the coach says: one cue per rep at most (its most severe fault, in the article's plain words), and guidance
+when the camera cannot see the person or cannot show a fault. Pure: reps, poses and times in, strings out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..analyzer import FrameUpdate
+from ..reps import Phase
+from ..render import CUES
+from ..results import Rep
+from ..track import (L_ANKLE, L_ELBOW, L_HIP, L_KNEE, L_SHOULDER, L_WRIST, R_ANKLE, R_ELBOW, R_HIP, R_KNEE,
+                     R_SHOULDER, R_WRIST, PoseFrame)
+
+# Most severe first. A sagging lower back and flared elbows load the spine and the shoulders; a hiked hip, a short
+# range and a missing lockout cost the exercise its effect; hand placement is the mildest.
+SEVERITY = ("HIPS_SAG", "ELBOWS_FLARED", "HIPS_PIKE", "SHALLOW_DEPTH", "NO_LOCKOUT", "HANDS_TOO_NARROW",
+            "HANDS_TOO_WIDE")
+
+
+def by_severity(faults: list[str]) -> list[str]:
+    rank = {c: i for i, c in enumerate(SEVERITY)}
+    return sorted(dict.fromkeys(faults), key=lambda c: rank.get(c, len(rank)))
+
+
+def cue_text(code: str) -> str:
+    return CUES.get(code, code.lower().replace("_", " "))
+
+
+@dataclass
+class Cue:
+    rep: int
+    code: str
+    text: str
+    speak: bool  # False when a cue was spoken too recently: shown on screen only
+
+
+@dataclass
+class CueLimiter:
+    """At most one cue per rep, the most severe fault first; spoken cues at least `min_gap_s` apart (fast reps
+    would otherwise pile speech up behind the movement). Nothing is queued: a cue that cannot be spoken now is
+    shown, not said later."""
+
+    min_gap_s: float = 2.5
+    _cued: set[int] = field(default_factory=set)
+    _last_spoken_t: float = -math.inf
+
+    def for_rep(self, rep: Rep, t: float) -> Cue | None:
+        if rep.index in self._cued or not rep.faults:
+            return None
+        self._cued.add(rep.index)
+        code = by_severity(list(rep.faults))[0]
+        speak = t - self._last_spoken_t >= self.min_gap_s
+        if speak:
+            self._last_spoken_t = t
+        return Cue(rep.index, code, cue_text(code), speak)
+
+
+# --- guidance: what the camera cannot see -------------------------------------------------------------------------
+
+NOT_FOUND = "step into view: the camera should see you from the side, head to feet"
+OUT_OF_FRAME = "not fully in view: move back so your whole body is in the picture"
+FRONT_VIEW = "turn the camera to your side to check your hips and depth"
+SIDE_VIEW = "hands and elbows need a front or angled view (turn the camera 45 degrees to check them)"
+
+_BODY = ((L_SHOULDER, R_SHOULDER), (L_ELBOW, R_ELBOW), (L_WRIST, R_WRIST), (L_HIP, R_HIP), (L_KNEE, R_KNEE),
+         (L_ANKLE, R_ANKLE))
+
+
+def out_of_frame(pose: PoseFrame, width: int, height: int, margin: float = 0.01) -> bool:
+    """True when a body part (on both sides) falls outside the picture: the landmarker guesses it from the rest."""
+    if not pose.found:
+        return False
+    xy = pose.image[:, :2]
+    lo = np.array([-margin * width, -margin * height])
+    hi = np.array([(1 + margin) * width, (1 + margin) * height])
+    for pair in _BODY:
+        pts = xy[list(pair)]
+        inside = np.isfinite(pts).all(axis=1) & (pts >= lo).all(axis=1) & (pts <= hi).all(axis=1)
+        if not inside.any():
+            return True
+    return False
+
+
+def guidance(pose: PoseFrame, update: FrameUpdate, width: int, height: int, resting: bool = False) -> str:
+    """The one thing to fix about the camera or the position, most important first ('' when all is well)."""
+    if not pose.found:
+        return NOT_FOUND
+    if out_of_frame(pose, width, height):
+        return OUT_OF_FRAME
+    positioned = update.phase != Phase.OUT or update.measures.in_plank
+    if update.view == "front" and (positioned or resting):
+        return FRONT_VIEW
+    if update.view == "side" and resting:
+        return SIDE_VIEW
+    return ""
+
+
+@dataclass
+class GuidanceVoice:
+    """Says a guidance line once it has held for `hold_s`, and the same line again at most every `repeat_s`."""
+
+    hold_s: float = 2.0
+    repeat_s: float = 20.0
+    _current: str = ""
+    _since: float = 0.0
+    _said: dict = field(default_factory=dict)
+
+    def update(self, text: str, t: float) -> str | None:
+        if text != self._current:
+            self._current, self._since = text, t
+        if not text or t - self._since < self.hold_s or t - self._said.get(text, -math.inf) < self.repeat_s:
+            return None
+        self._said[text] = t
+        return text
