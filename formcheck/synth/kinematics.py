@@ -313,8 +313,8 @@ def plank_pose(body: Body, elbow_deg, sag, flare_deg, variant: str = "standard",
         knee_c = np.broadcast_to(piv3, (n, 3))
         b = math.radians(12.0)
         ankle_c = piv3 + body.shank * np.array([-math.cos(b), math.sin(b), 0.0])
-        toe_off = np.array([-0.9 * body.foot, 0.02 * s, 0.0])
-        heel_off = np.array([0.0, 0.07 * s, 0.0])
+        toe_off = np.array([-0.13 * s, -0.01 * s, 0.0])
+        heel_off = np.array([-0.01 * s, 0.075 * s, 0.0])
         for side, sgn in (("l", 1), ("r", -1)):
             jt[:, J["knee_" + side]] = knee_c + sgn * left * body.hip_w / 2
             jt[:, J["ankle_" + side]] = ankle_c + sgn * left * foot_w / 2
@@ -327,7 +327,7 @@ def plank_pose(body: Body, elbow_deg, sag, flare_deg, variant: str = "standard",
             hip = jt[:, J["hip_" + side]]
             jt[:, J["ankle_" + side]] = ank
             jt[:, J["knee_" + side]] = ank + knee_frac * (hip - ank)
-            jt[:, J["toe_" + side]] = ank + np.array([-0.03 * s, -pivot[1] + 0.015 * s, 0.0])
+            jt[:, J["toe_" + side]] = ank + np.array([-0.098 * s, -0.085 * s, 0.0])
             jt[:, J["heel_" + side]] = ank + np.array([-0.075 * s, 0.035 * s, 0.0])
 
     # Arms: wrists on the floor, elbows on their IK circle turned by the flare pole.
@@ -385,7 +385,7 @@ def stand_pose(body: Body, x, z, heading, phase=0.0, walk=0.0, squat=0.0, elbow_
         jt[:, J["hip_" + side]] = hip
         jt[:, J["knee_" + side]] = knee
         jt[:, J["ankle_" + side]] = ankle
-        jt[:, J["toe_" + side]] = ankle + fwd * body.foot * 0.95 - up * ank_h * 0.8 + sgn * left * 0.02 * s
+        jt[:, J["toe_" + side]] = ankle + fwd * 0.12 * s - up * 0.05 * s + sgn * left * 0.015 * s
         jt[:, J["heel_" + side]] = ankle - fwd * body.heel - up * ank_h * 0.6
 
     lean = np.radians(40.0) * squat + np.radians(3.0)
@@ -430,8 +430,8 @@ def kneel_pose(body: Body, knee_x: float, n: int = 1) -> PoseArrays:
         ankle = knee + np.array([-body.shank * 0.98, 0.02 * s, 0.0])
         jt[:, J["knee_" + side]] = knee
         jt[:, J["ankle_" + side]] = ankle
-        jt[:, J["toe_" + side]] = ankle + np.array([-0.9 * body.foot, -0.015 * s, 0.0])
-        jt[:, J["heel_" + side]] = ankle + np.array([0.0, 0.07 * s, 0.0])
+        jt[:, J["toe_" + side]] = ankle + np.array([-0.13 * s, -0.01 * s, 0.0])
+        jt[:, J["heel_" + side]] = ankle + np.array([-0.01 * s, 0.075 * s, 0.0])
     return PoseArrays(jt, p.face, p.crown)
 
 

@@ -45,24 +45,26 @@ class ClipDef:
 # Building blocks
 # ---------------------------------------------------------------------------------------------------------------
 
-def flare_of(body: Body, pole_deg: float, bottom_deg: float, sag: float, variant: str, hand_ratio: float) -> float:
-    p = plank_pose(body, [bottom_deg], [sag], [pole_deg], variant, hand_ratio)
-    jt = p.joints[0]
-    return float(0.5 * (_angle(jt[J["elbow_l"]], jt[J["shoulder_l"]], jt[J["hip_l"]]) +
-                        _angle(jt[J["elbow_r"]], jt[J["shoulder_r"]], jt[J["hip_r"]])))
+def flare_of(body: Body, pole_deg, bottom_deg: float, sag: float, variant: str, hand_ratio: float):
+    """Flare (upper arm to shoulder-hip line, degrees) at the bottom for one or many elbow pole angles."""
+    poles = np.atleast_1d(np.asarray(pole_deg, float))
+    p = plank_pose(body, np.full(len(poles), bottom_deg), sag, poles, variant, hand_ratio)
+    jt = p.joints
+    f = 0.5 * (_angle(jt[:, J["elbow_l"]], jt[:, J["shoulder_l"]], jt[:, J["hip_l"]]) +
+               _angle(jt[:, J["elbow_r"]], jt[:, J["shoulder_r"]], jt[:, J["hip_r"]]))
+    return float(f[0]) if np.ndim(pole_deg) == 0 else f
+
+
+_POLES = np.arange(-15.0, 140.01, 0.5)  # flare grows on both sides of about -15 (elbows back and slightly in)
 
 
 def pole_for_flare(body: Body, target_deg: float, bottom_deg: float = 80.0, sag: float = 0.0,
                    variant: str = "standard", hand_ratio: float = 1.25) -> float:
-    """The elbow pole angle that gives `target_deg` of flare (upper arm to torso) at the bottom."""
-    lo, hi = -15.0, 140.0  # flare grows on both sides of about -15 (elbows pointing back and slightly in)
-    for _ in range(40):
-        mid = 0.5 * (lo + hi)
-        if flare_of(body, mid, bottom_deg, sag, variant, hand_ratio) < target_deg:
-            lo = mid
-        else:
-            hi = mid
-    return 0.5 * (lo + hi)
+    """The elbow pole angle that gives `target_deg` of flare (upper arm to torso) at the bottom (clamped to what
+    the pose allows)."""
+    f = flare_of(body, _POLES, bottom_deg, sag, variant, hand_ratio)
+    f = np.maximum.accumulate(f)  # monotonic over the grid
+    return float(np.interp(target_deg, f, _POLES))
 
 
 def make_reps(n: int, rng: np.random.Generator, body: Body, *, bottom: float = 78.0, top: float = 176.0,
@@ -305,6 +307,10 @@ def _camera_for(clip: ClipDef, rng: np.random.Generator) -> Camera:
         cam = replace(cam, azimuth_deg=cam.azimuth_deg + float(rng.uniform(-5, 5)),
                       elevation_deg=max(cam.elevation_deg + float(rng.uniform(-2, 2)), 2.0),
                       distance=cam.distance * float(rng.uniform(0.92, 1.08)), roll_deg=float(rng.uniform(-2, 2)))
+    # someone standing needs a taller frame: aim higher and step back
+    if clip.camera is None and any(isinstance(g, (Walk, Standing)) for g in clip.script.segments):
+        tgt = np.asarray(cam.target, float)
+        cam = replace(cam, target=(float(tgt[0]), 0.75, float(tgt[2])), distance=cam.distance * 1.45)
     # scale the framing with the body
     s = clip.script.body.s
     return replace(cam, distance=cam.distance * s, target=tuple(np.asarray(cam.target) * np.array([s, s, 1.0])))
