@@ -150,7 +150,7 @@ class LiveCapture:
 
     def _open_and_read_first(self):
         level = cv2.utils.logging.getLogLevel()
-        cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)  # no driver chatter for a missing camera
+        cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)  # no driver chatter for a missing camera
         try:
             if self.source is None:
                 cap = cv2.VideoCapture(int(self.camera))
@@ -282,7 +282,8 @@ class LiveCapture:
 
     @property
     def captured(self) -> int:
-        return self.slot.put_count
+        """Every frame the source delivered, shown or dropped."""
+        return self.slot.put_count + self.skipped
 
     def stop(self) -> None:
         self._stop.set()
