@@ -23,7 +23,7 @@ synth_app = typer.Typer(help="Make synthetic push-up clips (a rendered 3D manneq
 console = Console(stderr=True)
 
 
-@synth_app.callback(invoke_without_command=True)
+@synth_app.callback(invoke_without_command=True, context_settings={"allow_interspersed_args": True})
 def synth(
     suite_name: str = typer.Argument(..., metavar="SUITE", help="Suite to make (see `formcheck synth list`), or "
                                      "'list' to show the suites."),

@@ -203,6 +203,7 @@ class Renderer:
         self.rd = (rd / np.linalg.norm(rd, axis=-1, keepdims=True)).astype(F32)
         L = np.asarray(look.light_dir, F32)
         self.light = L / np.linalg.norm(L)
+        self._noise = None
         self._background()
 
     # -- static room -------------------------------------------------------------------------------------------
@@ -258,6 +259,21 @@ class Renderer:
         ss = self.settings.supersample
         return np.stack([u / ss, v / ss, zc], -1)
 
+    def _bbox_points(self, pts: np.ndarray, radius: float):
+        """Pixel box around points (n, 3) each grown by a sphere of `radius` (None when out of view)."""
+        rel = pts - self.ro
+        zc = rel @ self.fwd
+        if (zc <= radius + 0.05).any():
+            return 0, self.H, 0, self.W
+        u = self.W / 2 + self.fpx * (rel @ self.right) / zc
+        v = self.H / 2 - self.fpx * (rel @ self.up) / zc
+        rp = self.fpx * radius / (zc - radius) * 1.15 + 2
+        x0, x1 = int(max((u - rp).min(), 0)), int(min((u + rp).max() + 1, self.W))
+        y0, y1 = int(max((v - rp).min(), 0)), int(min((v + rp).max() + 1, self.H))
+        if x0 >= x1 or y0 >= y1:
+            return None
+        return y0, y1, x0, x1
+
     def _bbox(self, centre: np.ndarray, radius: float):
         rel = centre - self.ro
         zc = float(rel @ self.fwd)
@@ -279,9 +295,10 @@ class Renderer:
         caps, ells = primitives(jt.astype(F32), face.astype(F32), crown.astype(F32), self.look, build, scale)
         items = []
         for a, b, r, ca, cb, split in caps:
-            items.append(("cap", self._bbox((a + b) / 2, float(np.linalg.norm(b - a)) / 2 + r), (a, b, r, ca, cb, split)))
+            items.append(("cap", self._bbox_points(np.stack([a, b]), r), (a, b, r, ca, cb, split)))
         for e in ells:
-            items.append(("ell", self._bbox(e[0], float(e[2].max())), e))
+            corners = e[0] + (_SIGNS * e[2]) @ e[1]  # the ellipsoid's bounding box corners
+            items.append(("ell", self._bbox_points(corners, 0.0), e))
         blobs = [(a, b, r) for a, b, r, *_ in caps] + [(c, c, float(rad[1:].mean())) for c, _, rad, _ in ells[:2]]
         shadows = []
         for a, b, r in blobs:
@@ -324,7 +341,7 @@ class Renderer:
             n = normal[body]
             key = np.clip(n @ self.light, 0, None)
             fill = np.clip(-np.sum(n * rd_all[body], -1), 0, None)
-            amb = 0.32 + 0.12 * n[:, 1]
+            amb = 0.36 + 0.12 * n[:, 1]
             shade = amb + 0.62 * key + 0.22 * fill
             rim = 0.08 * (1 - fill) ** 3
             img[body] = albedo[body] * shade[:, None] + rim[:, None]
@@ -335,26 +352,29 @@ class Renderer:
         """Soft contact shadows: the primitives' floor footprints drawn as thick lines, darker when low, blurred."""
         import cv2
 
-        mask = np.zeros(shape, F32)
+        q = 4  # drawn and blurred at a quarter of the resolution: shadows are soft anyway
+        small = np.zeros(((shape[0] + q - 1) // q, (shape[1] + q - 1) // q), F32)
         order = sorted(shadows, key=lambda s: -s[4])  # high first, so the darker low ones end on top
         widths = []
+        ss = self.settings.supersample
         for box, a2, b2, spread, hgt in order:
             if box is None:
                 continue
-            pa, pb = self.project(a2)[:2] * self.settings.supersample, self.project(b2)[:2] * self.settings.supersample
+            pa, pb = self.project(a2)[:2] * ss, self.project(b2)[:2] * ss
             zc = float((0.5 * (a2 + b2) - self.ro) @ self.fwd)
             if zc <= 0.1:
                 continue
-            w = self.fpx * spread / zc
+            w = self.fpx * spread / zc / q
             widths.append(w)
             strength = 0.5 * math.exp(-hgt / 0.45)
-            p0 = (int(round(pa[0] - X0)), int(round(pa[1] - Y0)))
-            p1 = (int(round(pb[0] - X0)), int(round(pb[1] - Y0)))
-            cv2.line(mask, p0, p1, float(strength), thickness=max(int(round(2 * w)), 1), lineType=cv2.LINE_AA)
+            p0 = (int(round((pa[0] - X0) / q)), int(round((pa[1] - Y0) / q)))
+            p1 = (int(round((pb[0] - X0) / q)), int(round((pb[1] - Y0) / q)))
+            cv2.line(small, p0, p1, float(strength), thickness=max(int(round(2 * w)), 1), lineType=cv2.LINE_AA)
         if widths:
-            sigma = max(float(np.median(widths)) * 0.6, 1.0)
-            mask = cv2.GaussianBlur(mask, (0, 0), sigma)
-        return mask * self.floor_mask[Y0:Y0 + shape[0], X0:X0 + shape[1]]
+            sigma = max(float(np.median(widths)) * 0.6, 0.7)
+            small = cv2.GaussianBlur(small, (0, 0), sigma)
+        mask = cv2.resize(small, (small.shape[1] * q, small.shape[0] * q), interpolation=cv2.INTER_LINEAR)
+        return mask[:shape[0], :shape[1]] * self.floor_mask[Y0:Y0 + shape[0], X0:X0 + shape[1]]
 
     def _capsule(self, prim, rd, depth, normal, albedo) -> None:
         a, b, r, ca, cb, split = prim
@@ -441,17 +461,27 @@ class Renderer:
 
     # -- frames and clips --------------------------------------------------------------------------------------------
     def to_bgr(self, rgb: np.ndarray) -> np.ndarray:
+        """Display RGB float (0..255, internal resolution) to the output BGR uint8 frame: downsample, defocus,
+        sensor noise."""
         import cv2
 
         st = self.settings
         img = rgb
         if st.supersample != 1.0:
             img = cv2.resize(img, (st.width, st.height), interpolation=cv2.INTER_AREA)
+        img = cv2.cvtColor(np.clip(img, 0, 255).astype(np.uint8), cv2.COLOR_RGB2BGR)
         if st.defocus > 0:
             img = cv2.GaussianBlur(img, (0, 0), st.defocus)
         if st.noise > 0:
-            img = img + self.rng.normal(0, st.noise, img.shape).astype(F32)
-        return np.clip(img[..., ::-1], 0, 255).astype(np.uint8)
+            if self._noise is None:  # a few frames of noise, reused with random shifts (drawing fresh is slow)
+                n = self.rng.normal(0, st.noise, (3,) + img.shape)
+                self._noise = (np.clip(n, 0, 255).astype(np.uint8), np.clip(-n, 0, 255).astype(np.uint8))
+            k = int(self.rng.integers(3))
+            dy, dx = int(self.rng.integers(img.shape[0])), int(self.rng.integers(img.shape[1]))
+            pos = np.roll(self._noise[0][k], (dy, dx), axis=(0, 1))
+            neg = np.roll(self._noise[1][k], (dy, dx), axis=(0, 1))
+            img = cv2.subtract(cv2.add(img, pos), neg)
+        return img
 
     def render_frames(self, motion: Motion, subframes: int = 1):
         """Yield BGR uint8 frames; with subframes > 1 the motion holds that many samples per frame."""
@@ -467,9 +497,12 @@ class Renderer:
             yield self.to_bgr(acc / subframes)
 
 
+_SIGNS = np.array([[i, j, k] for i in (-1, 1) for j in (-1, 1) for k in (-1, 1)], F32)
+
+
 def _to_display(rgb: np.ndarray) -> np.ndarray:
-    """Linear 0..1 to display 0..255 (a mild gamma)."""
-    return (np.clip(rgb, 0, 1) ** F32(1 / 1.15) * F32(255.0)).astype(F32)
+    """Shaded 0..1 to display 0..255."""
+    return np.clip(rgb * F32(255.0), 0, 255)
 
 
 __all__ = ["Camera", "VIEWS", "VIEW_LABELS", "Look", "random_look", "RenderSettings", "Renderer", "primitives",

@@ -335,7 +335,7 @@ def write_clip(clip: ClipDef, out_dir: Path, profile=None, settings: RenderSetti
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), st.fps, (st.width, st.height))
     if not writer.isOpened():
         raise RuntimeError(f"cannot write {path}")
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     n = len(motion.t)
     try:
         for i, frame in enumerate(renderer.render_frames(motion_r, sub)):
@@ -344,7 +344,7 @@ def write_clip(clip: ClipDef, out_dir: Path, profile=None, settings: RenderSetti
                 on_frame(i + 1, n)
     finally:
         writer.release()
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
 
     lm = landmarks33(motion)
     img = renderer.project(lm)
@@ -357,7 +357,7 @@ def write_clip(clip: ClipDef, out_dir: Path, profile=None, settings: RenderSetti
     truth.update({"clip": f"{clip.name}.mp4", "camera": {k: (list(v) if isinstance(v, tuple) else v)
                                                           for k, v in cam.__dict__.items()},
                   "camera_preset": clip.view, "body": clip.script.body.__dict__, "frames": n, "fps": st.fps,
-                  "size": [st.width, st.height], "render_s": round(elapsed, 2)})
+                  "size": [st.width, st.height], "render_s": round(elapsed, 2), "render_cpu_s": round(cpu, 2)})
     (out_dir / f"{clip.name}.truth.json").write_text(json.dumps(truth, indent=1))
     return entry, truth
 
