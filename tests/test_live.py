@@ -409,3 +409,96 @@ def test_real_window_under_xvfb_shows_the_overlay(tmp_path):
     green = (np.abs(rgb - [34, 197, 94]).sum(axis=2) < 40).sum()
     assert rgb.std() > 20, f"a blank screen, see {shot_path}"
     assert green > 300, f"no overlay green in the screenshot ({green} px), see {shot_path}"
+
+
+# --- a camera that stops delivering frames (a fake driver, no model) ------------------------------------------------
+
+
+class _FakeCamera:
+    """A VideoCapture stand-in: `good` frames, then reads that fail (unplugged) or block (a hung driver)."""
+
+    def __init__(self, good: int = 5, mode: str = "fail"):
+        self.good, self.mode, self.reads = good, mode, 0
+
+    def read(self):
+        self.reads += 1
+        if self.reads <= self.good:
+            time.sleep(0.02)
+            return True, np.full((48, 64, 3), 90, np.uint8)
+        if self.mode == "block":
+            time.sleep(3600)
+        time.sleep(0.01)
+        return False, None
+
+    def grab(self):
+        return False
+
+    def get(self, prop):
+        return 0.0
+
+    def release(self):
+        pass
+
+
+def _fake_capture(mode: str, stall_s: float = 0.5):
+    from formcheck.live.capture import LiveCapture
+
+    cap = LiveCapture(camera=0, stall_timeout_s=stall_s)
+    cap._cap, cap._first = _FakeCamera(mode=mode), np.full((48, 64, 3), 90, np.uint8)
+    cap.height, cap.width = 48, 64
+    return cap
+
+
+@pytest.mark.parametrize("mode", ["fail", "block"])
+def test_unplugged_or_hung_camera_ends_with_a_message_not_a_hang(mode):
+    cap = _fake_capture(mode).start()
+    t0 = time.monotonic()
+    frames, why = 0, None
+    while time.monotonic() - t0 < 10 and why is None:
+        if cap.take(0.05) is not None:
+            frames += 1
+        else:
+            why = cap.finished()
+    cap.stop()
+    assert frames >= 1 and why is not None and "camera 0" in why and "stopped delivering frames" in why
+    assert time.monotonic() - t0 < 5
+
+
+def test_session_saves_the_record_when_the_camera_is_lost(tmp_path, monkeypatch):
+    from formcheck.live import session as live_session
+
+    class FakeEstimator:
+        def __init__(self, model, num_poses=2):
+            self.spec = type("Spec", (), {"name": "fake"})()
+
+        def process(self, frame):
+            return PoseFrame.empty(frame.t, 0)
+
+        def people_note(self):
+            return {"max_people": 0}
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(live_session, "LiveCapture", lambda *a, **kw: _fake_capture("block", stall_s=0.5))
+    monkeypatch.setattr(live_session, "PoseEstimator", FakeEstimator)
+    lines = []
+    out = tmp_path / "s.json"
+    result = live_session.LiveSession(live_session.LiveOptions(window=False, json_path=out, log=True),
+                                      out=lines.append).run()
+    assert result.ended_by == "camera_lost" and "stopped delivering frames" in result.message
+    record = json.loads(out.read_text())
+    assert record["live"]["ended_by"] == "camera_lost" and record["summary"]["status"] == "no_person"
+    assert record["sets"] == [] and record["source"]["path"] == "camera:0"
+    assert result.history_line == "history: no reps, nothing recorded"
+
+
+def test_a_rep_begun_inside_a_closed_round_stays_in_that_round():
+    tracker = SetTracker()
+    tracker.open(5.0, round_no=1)
+    tracker.feed(update(7.0, reps=[rep(1, 5.5, 7.0)]))
+    tracker.close(10.0)
+    tracker.feed(update(10.6, reps=[rep(2, 9.0, 10.5)]))  # judged after the round ended, begun before
+    assert tracker.current is None and [s.reps for s in tracker.sets] == [[1, 2]]
+    tracker.feed(update(30.0, reps=[rep(3, 28.0, 30.0)]))  # a rep in the rest: a set of its own
+    assert tracker.current.reps == [3] and tracker.current.rest_before_s == pytest.approx(17.5)

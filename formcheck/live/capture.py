@@ -124,6 +124,8 @@ class LiveCapture:
     # -- opening -----------------------------------------------------------------------------------------------------
 
     def open(self) -> "LiveCapture":
+        if self._cap is not None:  # already open
+            return self
         if self.is_file:
             info = VideoSource(self.source).info  # one-line errors for a missing, empty or corrupt file
             self.fps = info.fps

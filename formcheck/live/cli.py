@@ -58,7 +58,7 @@ def live_command(
            "camera_lost": "camera lost", "window_closed": "window closed", "time_limit": "time limit"}[result.ended_by]
     if result.message:
         err.print(f"[bold yellow]camera:[/] {result.message}", highlight=False, soft_wrap=True)
-    line = (f"live ({how}): {s['reps']} reps, {s['valid_reps']} valid"
+    line = (f"live ({how}): {s['reps']} rep{'s' if s['reps'] != 1 else ''}, {s['valid_reps']} valid"
             + (f", {s['knee_reps']} on the knees" if s.get("knee_reps") else "")
             + f", {len(sets)} set{'s' if len(sets) != 1 else ''}"
             + (" (" + ", ".join(str(len(x['reps'])) for x in sets) + ")" if sets else ""))

@@ -74,9 +74,12 @@ class SetTracker:
         return self.events
 
     def add_rep(self, index: int, start_s: float, end_s: float, valid: bool) -> None:
-        if self.current is None:
-            self.open(start_s)
-        s = self.current
+        if self.current is None and self.sets and start_s < self.sets[-1].end_s:
+            s = self.sets[-1]  # begun inside the set just closed (a round's end came while it was judged)
+        else:
+            if self.current is None:
+                self.open(start_s)
+            s = self.current
         s.reps.append(index)
         s.valid += valid
         s.end_s = max(s.end_s, end_s)
