@@ -207,6 +207,12 @@ def _register_optional() -> None:
         app.add_typer(synth_app, name="synth")
     except ImportError:
         pass
+    try:
+        from .batch import batch_command
+
+        app.command("batch")(batch_command)
+    except ImportError:  # pragma: no cover
+        pass
 
     try:
         from .live.cli import live_command

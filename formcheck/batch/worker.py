@@ -1,0 +1,163 @@
+"""What runs in a worker: one clip in, its analysis (the JSON contract, as text) or a one-line error out.
+
+Each worker process (or each thread of a Dask worker) holds one pose landmarker and reuses it for every clip it is given:
+loading the model costs about as much as a short clip. `ClipEstimator` makes a reused landmarker behave as a fresh one
+for each clip, so a result never depends on which clips a worker ran before (the local pool and Dask agree exactly).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import socket
+import threading
+import time
+from typing import Callable
+
+import numpy as np
+
+from ..errors import FormcheckError
+from ..profiles import Profile
+
+_local = threading.local()  # per thread: {(model, num_poses): ClipEstimator}
+_reporter: Callable[[int, int], None] | None = None  # set in local pool workers: (clip id, frames done)
+
+GAP_S = 1.0  # timestamp gap put between two clips on one landmarker
+
+
+class ClipEstimator:
+    """A long-lived PoseEstimator presented to `run_stream` as a fresh one for each clip.
+
+    MediaPipe's VIDEO mode needs timestamps that keep increasing over the landmarker's whole life, and it tracks the
+    person from the previous frame; the estimator also keeps a person selector and counters per clip. `start_clip`
+    shifts the clip's timestamps after everything seen so far (plus a gap), shows the landmarker one blank frame so it
+    drops any tracking, and resets the selector and counters. Frames keep their own times in the results.
+    """
+
+    def __init__(self, model: str, num_poses: int):
+        from ..pose import PoseEstimator
+
+        self.estimator = PoseEstimator(model, num_poses=num_poses)
+        self.offset_s = 0.0
+        self.clips = 0
+
+    @property
+    def spec(self):
+        return self.estimator.spec
+
+    def people_note(self) -> dict:
+        return self.estimator.people_note()
+
+    def start_clip(self, width: int, height: int) -> None:
+        from ..pose import PersonSelector
+        from ..sources import Frame
+
+        est = self.estimator
+        if self.clips:
+            blank_t = (est._last_ms / 1000.0) + GAP_S
+            est.process(Frame(-1, blank_t, np.zeros((max(height, 16), max(width, 16), 3), np.uint8)))
+            self.offset_s = est._last_ms / 1000.0 + GAP_S
+        est.selector = PersonSelector()
+        est.max_people = 0
+        est._frames_seen = 0
+        self.clips += 1
+
+    def process(self, frame):
+        pose = self.estimator.process(dataclasses.replace(frame, t=frame.t + self.offset_s))
+        return dataclasses.replace(pose, t=frame.t)
+
+    def close(self) -> None:
+        self.estimator.close()
+
+
+def _estimator(model: str, num_poses: int) -> ClipEstimator:
+    cache = getattr(_local, "estimators", None)
+    if cache is None:
+        cache = _local.estimators = {}
+    key = (str(model), int(num_poses))
+    if key not in cache:
+        try:  # a worker uses one core: OpenCV's own threads would only compete with the other workers
+            import cv2
+
+            cv2.setNumThreads(1)
+        except Exception:  # pragma: no cover
+            pass
+        cache[key] = ClipEstimator(model, num_poses)
+    return cache[key]
+
+
+def _one_line(text: str) -> str:
+    lines = [ln.strip() for ln in str(text).splitlines() if ln.strip()]
+    return lines[0] if lines else ""
+
+
+def process_clip(job: dict) -> dict:
+    """Analyse one clip. Never raises for a bad clip: the result carries `status` and a one-line `error`.
+
+    job: {"id", "path", "kind" (video|track), "profile" (Profile), "model", "num_poses"}.
+    """
+    from ..pipeline import analyze_track_file, run_stream
+    from ..sources import VideoSource
+    from ..writers import analysis_json
+
+    start = time.perf_counter()
+    clip_id = job["id"]
+    result = {"id": clip_id, "status": "error", "error": "", "json": None, "frames": 0, "seconds": 0.0,
+              "worker": f"{socket.gethostname()}:{os.getpid()}"}
+    profile: Profile = job["profile"]
+    if _reporter is not None:
+        _reporter(clip_id, 0)  # started: lets the pool tell a crashing clip from the ones queued behind it
+    try:
+        if job["kind"] == "track":
+            analysis = analyze_track_file(job["path"], profile)
+            frames = len(analysis.frames) or int(analysis.source.get("frames", 0) or 0)
+        else:
+            source = VideoSource(job["path"])
+            estimator = _estimator(job["model"], job["num_poses"])
+            estimator.start_clip(source.info.width, source.info.height)
+            report = _throttled(clip_id)
+            analysis, _ = run_stream(source, source.info, estimator, profile, progress=report)
+            frames = int(analysis.source.get("frames_read", 0))
+            if _reporter is not None:
+                _reporter(clip_id, frames)
+        result.update(status=analysis.summary.status or "ok", error=_one_line(analysis.summary.message)
+                      if analysis.summary.status not in ("ok", "") else "", json=analysis_json(analysis),
+                      frames=frames)
+    except FormcheckError as exc:
+        result.update(status="error", error=_one_line(str(exc)))
+    except MemoryError:
+        result.update(status="failed", error="out of memory")
+    except Exception as exc:  # a bug or a library failure on this clip: isolate it, say what it was in one line
+        result.update(status="failed", error=_one_line(f"internal error ({type(exc).__name__}: {exc})"))
+    result["seconds"] = round(time.perf_counter() - start, 3)
+    return result
+
+
+def _throttled(clip_id: int, every_s: float = 0.25):
+    """A progress callback that reports at most every `every_s` seconds (to the local pool's queue, if any)."""
+    if _reporter is None:
+        return None
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= every_s:
+            last[0] = now
+            _reporter(clip_id, done)
+
+    return progress
+
+
+def init_local_worker(queue) -> None:
+    """Local pool worker start-up: Ctrl-C is the parent's to handle; progress goes to the parent through `queue`."""
+    import signal
+
+    global _reporter
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    def report(clip_id: int, done: int) -> None:
+        try:
+            queue.put_nowait((clip_id, done))
+        except Exception:  # progress is best effort
+            pass
+
+    _reporter = report
