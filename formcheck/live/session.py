@@ -8,6 +8,7 @@ source, a lost camera, a closed window), the record is saved: the analyze JSON c
 from __future__ import annotations
 
 import collections
+import dataclasses
 import json
 import os
 import sys
@@ -117,6 +118,7 @@ class LiveSession:
         self.estimator: PoseEstimator | None = None
         self._window_open = False
         self.last_image: np.ndarray | None = None  # the last frame shown (with the overlay)
+        self._last: tuple | None = None  # (overlay without the live panel, its LiveView), to draw the pause sign on
 
     def note(self, line: str) -> None:
         with self._notes_lock:
@@ -211,7 +213,7 @@ class LiveSession:
                     paused = not paused
                     cap.pause(paused)
                     self.out("live: paused" if paused else "live: resumed")
-                    if paused and self.last_image is not None:
+                    if paused and self._last is not None:
                         self._show_paused()
                 if cv2.getWindowProperty(WINDOW, cv2.WND_PROP_VISIBLE) < 1:
                     return "window_closed", ""
@@ -240,7 +242,9 @@ class LiveSession:
         update = coach.analyzer.feed(pose)
         self._coach(pose, update)
         img = draw_overlay(item.image, pose, update, coach.state, opts.profile)
-        draw_live_panel(img, self._view(update), coach.state, opts.plan)
+        view = self._view(update)
+        self._last = (img.copy() if opts.window else None, view)  # to redraw with the pause sign
+        draw_live_panel(img, view, coach.state, opts.plan)
         self.last_image = img
         if opts.window:
             cv2.imshow(WINDOW, img)
@@ -315,9 +319,11 @@ class LiveSession:
     def _show_paused(self) -> None:
         import cv2
 
-        img = self.last_image.copy()
-        view = LiveView(paused=True, fps=0.0, dropped=self.capture.dropped)
-        cv2.imshow(WINDOW, draw_live_panel(img, view, OverlayState(), self.opts.plan))
+        base, view = self._last
+        if base is None:
+            return
+        view = dataclasses.replace(view, paused=True, fps=0.0, dropped=self.capture.dropped)
+        cv2.imshow(WINDOW, draw_live_panel(base.copy(), view, self.coach.state, self.opts.plan))
 
     def _reset(self) -> None:
         """Start over: a fresh count, sets and plan (the same camera and model)."""
