@@ -95,8 +95,8 @@ def describe(camera: int | None, source: str | None) -> str:
 class LiveCapture:
     """Opens a camera (`camera=N`) or a file or URL (`source=...`) and runs the capture thread.
 
-    `realtime` (default for files) plays a file at its own frame rate, skipping frames when decoding falls behind,
-    as a camera would; URLs and cameras deliver at their own pace."""
+    `realtime` (the default) plays a file or URL at its own frame rate, skipping frames when decoding falls behind,
+    as a camera would (a live stream's reads wait for its frames anyway); a camera delivers at its own pace."""
 
     def __init__(self, camera: int | None = 0, source: str | None = None, *, open_timeout_s: float = 10.0,
                  stall_timeout_s: float = 5.0, realtime: bool = True, clock: SessionClock | None = None):
@@ -105,7 +105,7 @@ class LiveCapture:
         self.is_file = source is not None and not _is_url(source)
         self.open_timeout_s = open_timeout_s
         self.stall_timeout_s = stall_timeout_s
-        self.realtime = realtime and self.is_file
+        self.realtime = realtime and source is not None  # a camera paces itself; files and URLs are paced here
         self.clock = clock or SessionClock()
         self.slot = LatestSlot()
         self.ended = False  # the file or stream came to its end
