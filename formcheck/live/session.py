@@ -159,7 +159,15 @@ class LiveSession:
                                    open_timeout_s=opts.open_timeout_s, stall_timeout_s=opts.stall_timeout_s,
                                    realtime=opts.realtime)
         self.capture.open()  # SourceError (one line) for a camera that cannot be opened
-        self.estimator = PoseEstimator(opts.model, num_poses=opts.people)
+        try:
+            self.estimator = PoseEstimator(opts.model, num_poses=opts.people)
+            if opts.window:
+                self._open_window(self.capture.width, self.capture.height)
+        except BaseException:
+            self.capture.stop()
+            if self.estimator is not None:
+                self.estimator.close()
+            raise
         if opts.voice and self.speaker is None:
             from .speech import Speaker
 
@@ -170,8 +178,6 @@ class LiveSession:
         started = datetime.now()
         ended_by, message = "end_of_source", ""
         try:
-            if opts.window:
-                self._open_window(cap.width, cap.height)
             self.out(f"live: {cap.name} {cap.width}x{cap.height} at {cap.fps:.0f} fps, model {self.estimator.spec.name}"
                      + ("" if not opts.window else "; keys: q quit, r reset, space pause"))
             if self.speaker is not None and self.speaker.engine:
