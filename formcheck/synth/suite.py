@@ -261,7 +261,7 @@ def _samples(th: dict) -> list[ClipDef]:
                     notes="rep 2 sags", **short),
         pushup_clip("sample_shallow_side", "side", bottom=th["SHALLOW_DEPTH"] + 22, faulty=lambda i: i > 0,
                     notes="rep 2 stops short", **short),
-        pushup_clip("sample_flared_front", "oblique_front", flare=th["ELBOWS_FLARED"] + 20,
+        pushup_clip("sample_flared_front", "front", flare=th["ELBOWS_FLARED"] + 20,
                     notes="elbows flared out", **short),
     ]
 
