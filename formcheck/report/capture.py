@@ -34,6 +34,9 @@ from ..track import PoseFrame
 THUMB_MAX_SIDE = 480
 VIDEO_MAX_SIDE = 480
 VIDEO_CRF = 38  # VP9 constant quality: 0 best .. 63 worst; 38 keeps the overlay text legible at 480p
+# VP9 encoding costs about as much CPU per frame as the landmarker: the embedded video keeps every k-th frame, for
+# about this rate (enough to follow a push-up; the analysis itself sees every frame).
+VIDEO_MAX_FPS = 15.0
 MATCH_TOLERANCE_S = 0.25  # a buffered frame this close to the evidence time stands for it
 
 
@@ -161,11 +164,15 @@ def _even(x: float) -> int:
 
 
 class ReportVideo:
-    """Sink: the annotated video, downscaled to `max_side` and drawn at that size (legible text), as WebM/VP9."""
+    """Sink: the annotated video, downscaled to `max_side` and drawn at that size (legible text), as WebM/VP9,
+    keeping every k-th frame so that it runs at about `max_fps`."""
 
     def __init__(self, path: str | Path, profile: Profile = ARTICLE, max_side: int = VIDEO_MAX_SIDE,
-                 crf: int = VIDEO_CRF):
+                 crf: int = VIDEO_CRF, max_fps: float = VIDEO_MAX_FPS):
         self.path = Path(path)
+        self.max_fps = max_fps
+        self.step = 1
+        self.seen = 0
         self.profile = profile
         self.max_side = max_side
         self.crf = crf
@@ -180,6 +187,9 @@ class ReportVideo:
         self._open(info.fps)
 
     def _open(self, fps: float) -> None:
+        fps = fps if fps and math.isfinite(fps) and fps >= 1.0 else 30.0
+        self.step = max(1, round(fps / self.max_fps)) if self.max_fps else 1
+        fps = fps / self.step
         params = (cv2.VIDEOWRITER_PROP_CRF, self.crf) if hasattr(cv2, "VIDEOWRITER_PROP_CRF") else ()
         try:
             self.writer = _TunedWriter(self.path, fps, self.size, params)
@@ -188,7 +198,8 @@ class ReportVideo:
 
     def __call__(self, frame: Frame, pose: PoseFrame, update: FrameUpdate) -> None:
         self.state.update(update)
-        if self.error:
+        self.seen += 1
+        if self.error or (self.seen - 1) % self.step:
             return
         if self.writer is None:
             h, w = frame.image.shape[:2]

@@ -266,7 +266,7 @@ def _row(row: IndexRow | Mapping) -> dict:
     return out
 
 
-def write_index(rows: Iterable[IndexRow | Mapping], path: str | os.PathLike, title: str = "formcheck batch") -> Path:
+def write_index(rows: Iterable[IndexRow | Mapping], path: str | os.PathLike, title: str = "batch report") -> Path:
     """Write a self-contained index.html over many clips: totals, a chart of valid and faulted reps per clip, and
     one table row per clip linking to its report. Rows are `IndexRow`s or dicts with the same keys."""
     data = [_row(r) for r in rows]

@@ -74,7 +74,10 @@ def timeline_svg(analysis: Analysis, profile: Profile, width_in: float = 11.0) -
     t = _col(analysis, "t")
     elbow = _col(analysis, "elbow_deg")
     body = _col(analysis, "body_line")
+    # Bold where it counts: in a plank, or inside a rep (an incline or knee push-up is not a plank).
     active = np.array([f.in_plank for f in analysis.frames], bool)
+    for rep in analysis.reps:
+        active |= (t >= rep.start_s) & (t <= rep.end_s)
     t0, t1 = float(t[0]), float(t[-1]) if t[-1] > t[0] else float(t[0]) + 1.0
 
     rc = {"svg.fonttype": "none", "svg.hashsalt": "formcheck", "font.family": "sans-serif", "font.size": 10,
@@ -138,8 +141,6 @@ def timeline_svg(analysis: Analysis, profile: Profile, width_in: float = 11.0) -
         span = max(0.16, float(np.abs(finite).max()) * 1.15) if finite.size else 0.16
         span = min(span, 0.4)
         ax_b.set_ylim(-span, span)
-        ax_b.axhspan(sag, span, color=RED, alpha=0.06, linewidth=0)
-        ax_b.axhspan(-span, pike, color=RED, alpha=0.06, linewidth=0)
         ax_b.axhline(0, color=INK, linewidth=0.9)
         ax_b.axhline(sag, color=RED, linewidth=1.0, linestyle=(0, (5, 3)))
         ax_b.axhline(pike, color=RED, linewidth=1.0, linestyle=(0, (5, 3)))
@@ -171,11 +172,12 @@ def index_svg(rows: list[dict], width_in: float = 11.0) -> str | None:
         return None
     import matplotlib
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     rc = {"svg.fonttype": "none", "svg.hashsalt": "formcheck-index", "font.family": "sans-serif", "font.size": 10,
           "axes.spines.top": False, "axes.spines.right": False, "xtick.color": MUTED, "ytick.color": INK}
     with matplotlib.rc_context(rc):
-        fig = Figure(figsize=(width_in, 0.9 + 0.32 * len(rows)))
+        fig = Figure(figsize=(width_in, 1.1 + 0.3 * len(rows)))
         ax = fig.subplots()
         names = [r["name"] for r in rows][::-1]
         valid = np.array([r["valid_reps"] for r in rows][::-1], float)
@@ -183,10 +185,14 @@ def index_svg(rows: list[dict], width_in: float = 11.0) -> str | None:
         y = np.arange(len(rows))
         ax.barh(y, valid, color=GREEN, height=0.62, label="valid")
         ax.barh(y, bad, left=valid, color=RED, height=0.62, label="with faults")
+        for yi, v, b in zip(y, valid, bad):
+            ax.text(v + b, yi, f"  {v:.0f} / {v + b:.0f}", va="center", ha="left", fontsize=9, color=INK)
         ax.set_yticks(y, names)
-        ax.set_xlabel("reps")
+        ax.set_xlabel("reps (valid / total)")
+        ax.set_xlim(0, max(1.0, float((valid + bad).max())) * 1.12)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(True, axis="x", color=GRID)
         ax.set_axisbelow(True)
-        ax.legend(loc="lower right", frameon=False, ncols=2)
+        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False, ncols=2, fontsize=9)
         fig.tight_layout()
         return _svg(fig)
