@@ -84,6 +84,8 @@ def analyze(
     video_path: Optional[Path] = typer.Option(None, "--video", help="Write an annotated video (.mp4 or .webm)."),
     save_track: Optional[Path] = typer.Option(None, "--save-track",
                                               help="Save the landmark track (.track.npz) to re-score without the model."),
+    html_path: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML report: verdict, plots, "
+                                             "rep table, worst frame of each faulted rep, annotated video."),
     people: int = typer.Option(2, "--people", min=1, max=5,
                                help="How many people the landmarker looks for (the one doing push-ups is followed)."),
     no_log: bool = typer.Option(False, "--no-log", help="Do not record this run in the training history."),
@@ -98,8 +100,8 @@ def analyze(
         prof = get_profile(profile)
     except ValueError as exc:
         _fail(str(exc))
-    if len(inputs) > 1 and any((json_path, csv_path, video_path, save_track)):
-        _fail("--json, --csv, --video and --save-track take one input; use `formcheck batch` for many")
+    if len(inputs) > 1 and any((json_path, csv_path, video_path, save_track, html_path)):
+        _fail("--json, --csv, --video, --save-track and --html take one input; use `formcheck batch` for many")
     failed = 0
     for path in inputs:
         try:
@@ -110,6 +112,12 @@ def analyze(
 
                 video_sink = AnnotatedVideo(video_path, prof)
                 sinks.append(video_sink)
+            report_sink = None
+            if html_path is not None and not str(path).lower().endswith(".npz"):  # a track has no pixels to show
+                from .report import ReportCapture
+
+                report_sink = ReportCapture(prof)
+                sinks.append(report_sink)
             with _progress(quiet, path) as progress:
                 try:
                     analysis = analyze_path(path, prof, model, num_poses=people, sinks=sinks, save_track=save_track,
@@ -125,6 +133,10 @@ def analyze(
             write_json(analysis, json_path)
         if csv_path:
             write_csv(analysis, csv_path)
+        if html_path:
+            from .report import write_report
+
+            write_report(analysis, html_path, report_sink, prof)
         if not quiet:
             print_analysis(analysis, str(path))
         if not no_log:
