@@ -67,7 +67,8 @@ def draw_live_panel(img: np.ndarray, view: LiveView, state: OverlayState, plan: 
     else:
         n = view.set_no or 1
         color = GREEN if view.set_reps >= lo else WHITE
-        lines.append((f"SET {n}: {view.set_reps} reps", st.font * 1.1, color, st.thick + 1, FONT_BOLD))
+        word = "rep" if view.set_reps == 1 else "reps"
+        lines.append((f"SET {n}: {view.set_reps} {word}", st.font * 1.1, color, st.thick + 1, FONT_BOLD))
         lines.append((f"target {lo}-{hi} reps", st.small, GREY, max(1, st.thick - 1), FONT))
     if view.done_sets:
         reps = ", ".join(str(len(s.reps)) for s in view.done_sets[-6:])
