@@ -9,8 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck.synth.kinematics import (BONES, Body, Hold, J, PushupSet, Rep, Script, landmarks33, plank_pose,
-                                        simulate, two_link_ik)
+from formcheck.synth.kinematics import BONES, Body, J, landmarks33, plank_pose, simulate, two_link_ik
 from formcheck.synth.labels import FAULTS, clip_label, frame_truth, thresholds
 from formcheck.synth.render import VIEWS, Renderer, RenderSettings
 from formcheck.synth.suite import pole_for_flare, flare_of, suite

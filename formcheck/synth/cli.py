@@ -8,8 +8,6 @@
 from __future__ import annotations
 
 import fnmatch
-import json
-from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 

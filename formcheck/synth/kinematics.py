@@ -15,7 +15,7 @@ toward "straight out" by the flare pole angle.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
@@ -713,4 +713,4 @@ def landmarks33(m: Motion | PoseArrays) -> np.ndarray:
 
 __all__ = ["Body", "Rep", "PushupSet", "Hold", "Transition", "Walk", "Standing", "Script", "Motion", "RepEvent",
            "simulate", "plank_pose", "stand_pose", "kneel_pose", "key_pose", "landmarks33", "JOINTS", "J",
-           "two_link_ik", "replace"]
+           "two_link_ik"]

@@ -10,11 +10,11 @@ Optional motion blur (averaged sub-frame renders), sensor noise and a gentle def
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 
 import numpy as np
 
-from .kinematics import J, Motion, PoseArrays
+from .kinematics import J, Motion
 
 F32 = np.float32
 
@@ -505,5 +505,4 @@ def _to_display(rgb: np.ndarray) -> np.ndarray:
     return np.clip(rgb * F32(255.0), 0, 255)
 
 
-__all__ = ["Camera", "VIEWS", "VIEW_LABELS", "Look", "random_look", "RenderSettings", "Renderer", "primitives",
-           "replace"]
+__all__ = ["Camera", "VIEWS", "VIEW_LABELS", "Look", "random_look", "RenderSettings", "Renderer", "primitives"]

@@ -10,16 +10,15 @@ then computed from the model, never written by hand, and any borderline value is
 from __future__ import annotations
 
 import json
-import math
 import time
 import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 import numpy as np
 
-from .kinematics import (Body, Hold, PushupSet, Rep, Script, Standing, Transition, Walk, key_pose, landmarks33,
+from .kinematics import (Body, Hold, PushupSet, Rep, Script, Standing, Transition, Walk, landmarks33,
                          plank_geometry, plank_pose, simulate)
 from .labels import _angle, clip_label, thresholds
 from .kinematics import J
