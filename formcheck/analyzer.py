@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .measures import FrameMeasures, frame_measures
+from .measures import FrameMeasures, body_line_of, frame_measures
 from .profiles import ARTICLE, Profile
 from .reps import Phase, RepCounter, RepEvent
 from .results import Analysis, Rep, Summary
@@ -52,6 +52,37 @@ class ViewTracker:
 
 
 @dataclass
+class KneeTracker:
+    """Knee push-up or not, held with hysteresis: on the knees once the knee angle stays below the bent threshold,
+    back on the toes once it stays above the straight one. A knee push-up's knee opens toward 150-160 degrees at
+    the bottom (more with a sagging hip), and a plank on the toes reads 150-175, so a single frame decides nothing."""
+
+    profile: Profile
+    hold_s: float = 0.3
+    down: bool = False
+    _since: float | None = None
+    _last_t: float = -math.inf
+
+    def update(self, t: float, knee_deg: float, view: str, in_position: bool) -> bool:
+        p = self.profile
+        if not in_position or not math.isfinite(knee_deg):
+            return self.down
+        bent = p.knee_bent_deg if view == "side" else p.knee_bent_front_deg  # depth noise off the side view
+        fresh, self._last_t = t - self._last_t > 1.0, t
+        if fresh:  # getting into position: the first look decides, the hysteresis only guards changes
+            self.down, self._since = knee_deg < bent, None
+            return self.down
+        flip = knee_deg > p.knee_straight_deg if self.down else knee_deg < bent
+        if not flip:
+            self._since = None
+        elif self._since is None:
+            self._since = t
+        elif t - self._since >= self.hold_s:
+            self.down, self._since = not self.down, None
+        return self.down
+
+
+@dataclass
 class FrameUpdate:
     """What feed() tells a live display about the frame it just processed."""
 
@@ -72,13 +103,14 @@ class Analyzer:
         self._image_filter = OneEuroFilter()
         self._world_filter = OneEuroFilter()
         self.view = ViewTracker(profile)
+        self.knees = KneeTracker(profile)
         self.counter = RepCounter(profile)
         self.frames: list[FrameMeasures] = []
         self.reps: list[Rep] = []
         self.completed = 0
         self.incomplete: list[dict] = []
         self._descent_t: float | None = None
-        self._last_centre: tuple[float, np.ndarray] | None = None
+        self._last_seen: tuple[float, np.ndarray, float] | None = None
 
     def feed(self, pose: PoseFrame) -> FrameUpdate:
         t = pose.t
@@ -88,9 +120,14 @@ class Analyzer:
         view = self.view.update(t, m.view_ratio, self._in_position(m))
         m.view = view if m.found else "unknown"
         if m.found:
-            m.elbow_deg = m.elbow_image_deg if view == "side" else m.elbow_world_deg
             if view == "side":  # the nearer arm's image angle; the far arm is mostly guessed
                 m.elbow_deg = _nearer_arm_angle(image, pose.visibility, m.elbow_image_deg)
+            else:
+                m.elbow_deg = m.elbow_world_deg
+            if m.elbow_deg < self.profile.elbow_min_plausible_deg:
+                m.elbow_deg = math.nan  # an arm pointing at the camera folds flat in the image: unknown, not deep
+            m.knee_down = self.knees.update(t, m.knee_deg, view, m.in_plank) and m.in_plank
+            m.body_line = body_line_of(m, view, m.knee_down)
         index = len(self.frames)
         self.frames.append(m)
         if self._jumped(pose):  # a cut in an edited video: the body cannot teleport, so start afresh
@@ -103,16 +140,33 @@ class Analyzer:
         return FrameUpdate(m, self.counter.phase, view, self.completed, new_reps, events)
 
     def _jumped(self, pose: PoseFrame) -> bool:
-        """True when the torso moved farther between two close frames than a body can (a cut or a new person)."""
-        centre = np.nanmean(pose.image[TORSO, :2], axis=0) / self.scale[:2] if pose.found else None
-        last, self._last_centre = self._last_centre, (pose.t, centre) if centre is not None else self._last_centre
-        if centre is None or last is None or pose.t - last[0] > self.profile.max_jump_gap_s:
+        """True when the body moved or turned between two close sightings faster than a body can: a cut in an
+        edited video (or a different person). Push-ups neither move the torso across the frame nor turn the
+        shoulder line; a cut from a side to a front camera turns it by about 90 degrees at once."""
+        if not pose.found:
             return False
-        return float(np.linalg.norm(centre - last[1])) > self.profile.max_jump_share
+        centre = np.nanmean(pose.image[TORSO, :2], axis=0) / self.scale[:2]
+        d = pose.world[R_SHOULDER] - pose.world[L_SHOULDER]
+        yaw = math.degrees(math.atan2(float(d[2]), float(d[0])))
+        last, self._last_seen = self._last_seen, (pose.t, centre, yaw)
+        if last is None or pose.t - last[0] > self.profile.max_jump_gap_s:
+            return False
+        p = self.profile
+        dt = max(pose.t - last[0], 1e-3)
+        moved = float(np.linalg.norm(centre - last[1]))
+        turn = abs((yaw - last[2] + 180.0) % 360.0 - 180.0)
+        # A far move only counts when it is also too fast for a body: at a few frames per second (a loaded live
+        # session) a normal descent covers that distance between sightings.
+        return (moved > p.max_jump_share and moved / dt > p.max_torso_speed) or turn > p.max_turn_deg
 
     def _in_position(self, m: FrameMeasures) -> bool:
-        return m.found and m.supported and m.visibility > self.profile.min_visibility and (
-            m.incline_deg < self.profile.incline_max_deg)
+        p = self.profile
+        if not (m.found and m.supported and m.straight and m.visibility > p.min_visibility):
+            return False
+        if m.incline_deg < p.plank_incline_max_deg:
+            return True
+        # Incline push-up: hands raised, legs straight. Bent knees up there are a crouch or a kneel, not a push-up.
+        return m.incline_deg < p.incline_max_deg and m.knee_deg >= p.knee_bent_deg
 
     def _handle(self, events: list[RepEvent]) -> list[Rep]:
         new = []

@@ -38,6 +38,23 @@ def line_offset_down(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.sum((p[..., :2] - a[..., :2]) * normal, axis=-1) * flip / (length * length)
 
 
+def line_offset_down_3d(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The same signed offset in 3D (camera-aligned world axes, +y down): the hip's distance from the line a-b
+    toward the floor, over the line's length. Unlike the image version it is not inflated by foreshortening, so it
+    serves oblique views, where the image shortens the body line but not the hip's drop."""
+    d = b - a
+    length = np.linalg.norm(d, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        u = d / length[..., None]
+        v = p - a
+        perp = v - np.sum(v * u, axis=-1)[..., None] * u
+        down = np.zeros_like(u)
+        down[..., 1] = 1.0
+        g = down - np.sum(down * u, axis=-1)[..., None] * u  # "down", perpendicular to the line
+        g = g / np.linalg.norm(g, axis=-1)[..., None]
+        return np.sum(perp * g, axis=-1) / length
+
+
 def incline_deg(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Angle of the image line a-b from the horizontal, 0..90 degrees."""
     d = b[..., :2] - a[..., :2]

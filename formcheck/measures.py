@@ -7,11 +7,12 @@ Image angles serve the side view; world geometry serves measurements across the 
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
-from .geometry import angle_deg, incline_deg, line_offset_down, vector_angle_deg, weighted_mean
+from .geometry import angle_deg, line_offset_down, line_offset_down_3d, vector_angle_deg, weighted_mean
 from .track import (L_ANKLE, L_ELBOW, L_HIP, L_KNEE, L_SHOULDER, L_WRIST, R_ANKLE, R_ELBOW, R_HIP, R_KNEE,
                     R_SHOULDER, R_WRIST)
 
@@ -28,7 +29,11 @@ class FrameMeasures:
     elbow_deg: float  # shoulder-elbow-wrist, the view's best estimate (image angle of the nearer arm, or 3D)
     elbow_image_deg: float  # image angle, visibility-weighted over both arms
     elbow_world_deg: float  # 3D angle from world landmarks, mean of both arms
-    body_line: float  # hip offset from the shoulder-ankle (or shoulder-knee) line / line length; + = sag
+    body_line: float  # hip offset from the shoulder-ankle (knee push-up: shoulder-knee) line / its length; + = sag
+    line_image_ankle: float  # the offset from the shoulder-ankle line in the image (side views)
+    line_image_knee: float  # ... from the shoulder-knee line in the image
+    line_world_ankle: float  # ... from the shoulder-ankle line in world space (oblique views: no foreshortening)
+    line_world_knee: float  # ... from the shoulder-knee line in world space
     hip_angle_deg: float  # shoulder-hip-ankle (or -knee) angle in the image
     knee_deg: float  # hip-knee-ankle angle (3D)
     hand_width: float  # wrist distance / shoulder distance (world)
@@ -39,7 +44,7 @@ class FrameMeasures:
     visibility: float  # mean visibility of the key joints
     supported: bool  # hands below elbows and shoulders: the arms hold the body up
     straight: bool  # no sharp bend at the hips (a sit-up or a bent-over lift is not a push-up position)
-    knee_down: bool  # knees bent with the lower legs resting: knee push-up
+    knee_down: bool  # knee push-up position (knees bent, held with hysteresis by the analyzer)
     in_plank: bool  # body roughly horizontal and on the hands
     view: str  # side, front, oblique or unknown
 
@@ -82,9 +87,17 @@ def measure(image: np.ndarray, world: np.ndarray, visibility: np.ndarray, profil
     ankle = _mid(image, L_ANKLE, R_ANKLE, w)
     knee_deg = np.nanmean(np.stack([angle_deg(world[..., s[3], :], world[..., s[4], :], world[..., s[5], :])
                                     for s in SIDES], -1), axis=-1)
-    knee_bent = knee_deg < profile.knee_bent_deg
+    wsh = (world[..., L_SHOULDER, :] + world[..., R_SHOULDER, :]) / 2
+    whip = (world[..., L_HIP, :] + world[..., R_HIP, :]) / 2
+    wank = (world[..., L_ANKLE, :] + world[..., R_ANKLE, :]) / 2
+    wknee = (world[..., L_KNEE, :] + world[..., R_KNEE, :]) / 2
+    knee_bent = knee_deg < profile.knee_bent_deg  # provisional: the analyzer holds the variant with hysteresis
     end = np.where(knee_bent[..., None], knee, ankle)
-    body_line = line_offset_down(hip, sh, end)
+    line_image_ankle = line_offset_down(hip, sh, ankle)
+    line_image_knee = line_offset_down(hip, sh, knee)
+    line_world_ankle = line_offset_down_3d(whip, wsh, wank)
+    line_world_knee = line_offset_down_3d(whip, wsh, wknee)
+    body_line = np.where(knee_bent, line_image_knee, line_image_ankle)
     hip_angle = angle_deg(sh[..., :2], hip[..., :2], end[..., :2])
 
     # Across the body: world geometry.
@@ -92,15 +105,15 @@ def measure(image: np.ndarray, world: np.ndarray, visibility: np.ndarray, profil
     wrist_w = np.linalg.norm(world[..., L_WRIST, :] - world[..., R_WRIST, :], axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         hand_width = wrist_w / shoulder_w
-    flare = np.nanmean(np.stack([vector_angle_deg(world[..., s[1], :] - world[..., s[0], :],
-                                                  world[..., s[3], :] - world[..., s[0], :]) for s in SIDES], -1), -1)
+    # Flare: the upper arm against the body's long axis (shoulder to ankle), not shoulder to hip, so that hips
+    # sagging or piking do not read as elbows flaring.
+    wsh_ = (world[..., L_SHOULDER, :] + world[..., R_SHOULDER, :]) / 2
+    wend_ = (world[..., L_ANKLE, :] + world[..., R_ANKLE, :]) / 2
+    flare = np.nanmean(np.stack([vector_angle_deg(world[..., s[1], :] - world[..., s[0], :], wend_ - wsh_)
+                                 for s in SIDES], -1), -1)
 
     # Orientation: world axes follow the camera, so with a roughly level camera +y is down (gravity).
-    wsh = (world[..., L_SHOULDER, :] + world[..., R_SHOULDER, :]) / 2
-    wank = (world[..., L_ANKLE, :] + world[..., R_ANKLE, :]) / 2
-    wknee = (world[..., L_KNEE, :] + world[..., R_KNEE, :]) / 2
-    wend = np.where(knee_bent[..., None], wknee, wank)
-    body = wend - wsh
+    body = wank - wsh
     with np.errstate(invalid="ignore", divide="ignore"):
         incline = np.degrees(np.arcsin(np.clip(np.abs(body[..., 1]) / np.linalg.norm(body, axis=-1), 0, 1)))
     wwr = (world[..., L_WRIST, :] + world[..., R_WRIST, :]) / 2
@@ -128,21 +141,29 @@ def measure(image: np.ndarray, world: np.ndarray, visibility: np.ndarray, profil
         view_ratio = img_sh_w / img_torso
 
     vis = np.nanmean(visibility[..., KEY_JOINTS], axis=-1)
-    whip = (world[..., L_HIP, :] + world[..., R_HIP, :]) / 2
     with np.errstate(invalid="ignore"):
-        straight = np.abs(body_line) < profile.body_bent_max
+        # Judged on whichever line and space reads straightest: the image inflates offsets in oblique views.
+        lines = np.abs(np.stack([line_image_ankle, line_image_knee, line_world_ankle, line_world_knee], -1))
+        straight = np.nanmin(np.where(np.isfinite(lines), lines, np.inf), axis=-1) < profile.body_bent_max
         in_plank = (incline < profile.plank_incline_max_deg) & supported & straight & (vis > profile.min_visibility)
-        # Knee push-up: bent knees below the hips while the body is otherwise in position (lower legs on the floor).
-        knee_down = knee_bent & (wknee[..., 1] > whip[..., 1]) & in_plank
+        knee_down = knee_bent & in_plank
     side_best = np.where(w[..., 0] >= w[..., 1], elbow_img[..., 0], elbow_img[..., 1])
     view = classify_view(view_ratio, profile)
     elbow_deg = np.where(view == "side", side_best, np.where(view == "front", elbow_world_deg, elbow_image_deg))
     return {"elbow_deg": elbow_deg, "elbow_image_deg": elbow_image_deg, "elbow_world_deg": elbow_world_deg,
-            "body_line": body_line, "hip_angle_deg": hip_angle, "knee_deg": knee_deg, "hand_width": hand_width,
+            "body_line": body_line, "line_image_ankle": line_image_ankle, "line_image_knee": line_image_knee,
+            "line_world_ankle": line_world_ankle, "line_world_knee": line_world_knee, "hip_angle_deg": hip_angle, "knee_deg": knee_deg, "hand_width": hand_width,
             "elbow_flare_deg": flare, "incline_deg": incline, "view_ratio": view_ratio,
             "shoulder_drop": shoulder_drop, "visibility": vis, "supported": supported, "straight": straight,
             "knee_down": knee_down,
             "in_plank": in_plank, "view": view}
+
+
+def body_line_of(m: FrameMeasures, view: str, knee: bool) -> float:
+    """The body-line offset in the space that suits the view: the image from the side, world space otherwise."""
+    if view == "side":
+        return m.line_image_knee if knee else m.line_image_ankle
+    return m.line_world_knee if knee else m.line_world_ankle
 
 
 def classify_view(view_ratio: np.ndarray, profile) -> np.ndarray:
@@ -162,7 +183,9 @@ def frame_measures(t: float, image: np.ndarray, world: np.ndarray, visibility: n
     if not found:
         return FrameMeasures(t=t, found=False, supported=False, straight=False, knee_down=False, in_plank=False,
                              view="unknown", **{k: float("nan") for k in FLOAT_FIELDS})
-    m = measure(image, world, visibility, profile)
+    with warnings.catch_warnings():  # a degenerate world pose gives all-NaN slices: NaN is the right answer
+        warnings.simplefilter("ignore", RuntimeWarning)
+        m = measure(image, world, visibility, profile)
     flags = ("supported", "straight", "knee_down", "in_plank", "view")
     as_float = {k: float(v) for k, v in m.items() if k not in flags}
     return FrameMeasures(t=t, found=found, supported=bool(m["supported"]) and found, straight=bool(m["straight"]),

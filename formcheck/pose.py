@@ -47,34 +47,56 @@ class Candidate:
 
 @dataclass
 class PersonSelector:
-    """Chooses which detected person to follow from frame to frame."""
+    """Chooses which detected person to follow from frame to frame.
+
+    The followed person is remembered by a smoothed torso centre and body size. A detection is the same person
+    only when it is near that centre and of a similar size: a child beside a parent, or someone walking past, is
+    never taken for them when the landmarker misses our person for a frame or two. Only after `max_gap_s` without
+    a match is the most prominent person (in a plank) taken instead.
+    """
 
     max_gap_s: float = 1.5  # how long our person may be missing before someone else can be followed
-    max_step: float = 0.75  # the farthest the torso centre moves between sightings, in torso diagonals
-    last_centre: np.ndarray | None = None
+    max_step: float = 0.75  # the farthest the torso centre moves between sightings, in body sizes
+    max_size_ratio: float = 1.6  # a detection this much larger or smaller than our person is someone else
+    smoothing: float = 0.3  # weight of a new sighting in the remembered centre and size
+    centre: np.ndarray | None = None
+    size: float = 0.0
     last_t: float = -1e9
-    last_size: float = 0.0
     multi_frames: int = 0
     switches: int = 0
+
+    @staticmethod
+    def body_size(c: Candidate) -> float:
+        return float(np.hypot(*np.ptp(c.image[:, :2], axis=0)))
+
+    def _matches(self, c: Candidate) -> float | None:
+        """Distance-and-size mismatch of a candidate to our person (None when it cannot be them)."""
+        size = self.body_size(c)
+        ratio = size / max(self.size, 1e-6)
+        dist = float(np.linalg.norm(c.torso_centre - self.centre)) / max(self.size, 1e-6)
+        if dist > self.max_step or not (1 / self.max_size_ratio <= ratio <= self.max_size_ratio):
+            return None
+        return dist + abs(float(np.log(ratio)))
 
     def choose(self, t: float, candidates: list[Candidate]) -> Candidate | None:
         if not candidates:
             return None
         if len(candidates) > 1:
             self.multi_frames += 1
-        recent = self.last_centre is not None and t - self.last_t <= self.max_gap_s
-        if recent:
-            dists = [float(np.linalg.norm(c.torso_centre - self.last_centre)) for c in candidates]
-            best = candidates[int(np.argmin(dists))]
-            if min(dists) > max(self.max_step * self.last_size, 2.0):
-                # Our person is not among the detections (hidden for a moment): do not jump to someone else.
-                return None
+        if self.centre is not None and t - self.last_t <= self.max_gap_s:
+            scored = [(m, c) for c in candidates if (m := self._matches(c)) is not None]
+            if not scored:
+                return None  # our person is hidden for a moment: do not jump to someone else
+            best = min(scored, key=lambda mc: mc[0])[1]
+            a = self.smoothing
+            self.centre = (1 - a) * self.centre + a * best.torso_centre
+            self.size = (1 - a) * self.size + a * self.body_size(best)
         else:
-            if self.last_centre is not None:
+            if self.centre is not None:
                 self.switches += 1  # lost for longer than max_gap_s: take whoever is most prominent now
             best = max(candidates, key=Candidate.prominence)
-        self.last_centre, self.last_t = best.torso_centre, t
-        self.last_size = float(np.hypot(*np.ptp(best.image[TORSO, :2], axis=0)))
+            self.centre, self.size = best.torso_centre, self.body_size(best)
+        self.last_t = t
         return best
 
 

@@ -59,16 +59,26 @@ class Profile:
     body_bent_max: float = 0.3
     # Hands on the floor: a wrist may sit above its elbow by at most this fraction of the forearm (landmark noise).
     wrist_above_elbow_max: float = 0.3
-    # Knee push-up: knee bent below this angle while in position (a straight leg is 165-180 degrees).
-    knee_bent_deg: float = 140.0
+    # Knee push-up: the knee held below this angle puts the analyzer in the knee variant, held above the straight
+    # one takes it out (hysteresis). A straight leg measures 165-180 from the side; knee push-ups bend it to 90-130
+    # at the top and open it toward 150-160 at the bottom. From the front or obliquely, depth noise makes straight
+    # legs read 140-160, so a clearer bend is asked for there.
+    knee_bent_deg: float = 150.0
+    knee_straight_deg: float = 165.0
+    knee_bent_front_deg: float = 130.0
+    # The forearm and upper arm cannot fold flatter than about 30 degrees; a smaller image angle is an arm seen
+    # end-on (pointing at the camera), so it is treated as unknown rather than as a very deep rep.
+    elbow_min_plausible_deg: float = 25.0
     # Joints the landmarker is unsure of: mean visibility of the key joints below this is not judged.
     min_visibility: float = 0.5
     # Reps are counted on the shoulders' height above the hands, in upper-arm lengths (about 2 at the top of a
     # floor push-up, 1 with the elbows at 90 degrees): it reads the same from any side, where image elbow angles
     # are foreshortened. A rep is a dip of at least this much from the top and back (hysteresis); smaller wiggles
     # are noise or shifting weight. A dip that stops short of 90 degrees is a partial rep: counted as attempted
-    # and flagged SHALLOW_DEPTH (a 180 -> 130 degree dip lowers the shoulders by about 0.35).
-    rep_min_swing: float = 0.3
+    # and flagged SHALLOW_DEPTH. With the body pivoting on the toes, a dip to 130 degrees lowers the shoulders by
+    # about 0.16 and one to 120 by 0.23 (tests/kinematic.py); the shoulder signal's noise in a still plank is
+    # a few hundredths, and the elbow must bend and straighten too (rep_min_elbow_range_deg).
+    rep_min_swing: float = 0.15
     # The rep ends when the shoulders have come back up by this share of the descent.
     rep_return_share: float = 0.6
     # The top after a rep has settled when the arm bends again by this much, or holds for this long.
@@ -84,6 +94,9 @@ class Profile:
     # than max_jump_gap_s apart. Fast push-ups move it a few per cent a frame.
     max_jump_share: float = 0.12
     max_jump_gap_s: float = 1.0
+    max_torso_speed: float = 2.0  # frame sizes per second: a fast push-up moves the torso under 1
+    # ... or the shoulder line turning by more than this (world yaw; steady within a few degrees during push-ups).
+    max_turn_deg: float = 45.0
     # A rep's frames must be mostly in position, and the elbows must bend on the way down and straighten on the way
     # up by this much: shoulders that dip while the arms stay straight (a bent-over lift, a shrug) or a jolt of the
     # shoulder landmarks at the bottom are not a push-up.

@@ -4,11 +4,12 @@ show a fault (GUIDE.md §1: a side view judges depth, lockout and body line; a f
 from __future__ import annotations
 
 import math
+import warnings
 from collections import Counter
 
 import numpy as np
 
-from .measures import FrameMeasures
+from .measures import FrameMeasures, body_line_of
 from .profiles import Profile
 from .reps import RepSpan
 from .results import Evidence, Rep
@@ -46,8 +47,8 @@ def judge_rep(index: int, span: RepSpan, frames: list[FrameMeasures], view: str,
     variant = "knee" if knee else "incline" if incline else "standard"
 
     t = _col(frames, "t")
-    elbow = _col(frames, "elbow_deg")
-    body = _col(frames, "body_line")
+    elbow = _median3(_col(frames, "elbow_deg"))  # a one-frame landmark glitch (an arm folded to 2 degrees) is no bottom
+    body = np.array([body_line_of(f, rep_view, variant == "knee") for f in frames], float)
     hands = _col(frames, "hand_width")
     flare = _col(frames, "elbow_flare_deg")
     if np.isfinite(elbow).any():
@@ -95,6 +96,16 @@ def judge_rep(index: int, span: RepSpan, frames: list[FrameMeasures], view: str,
                not_assessable=not_assessable, confidence=round(confidence, 3), view=rep_view,
                uncertain=confidence < p.uncertain_confidence, tempo_down_s=span.bottom_t - span.start_t,
                tempo_up_s=span.top_t - span.bottom_t, evidence=evidence)
+
+
+def _median3(x: np.ndarray) -> np.ndarray:
+    """Running median of three (NaN-aware), keeping the ends."""
+    if len(x) < 3:
+        return x
+    stacked = np.stack([np.r_[x[:1], x[:-1]], x, np.r_[x[1:], x[-1:]]])
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmedian(stacked, axis=0)
 
 
 def _t_at(t: np.ndarray, values: np.ndarray, pick) -> float:

@@ -24,6 +24,7 @@ def main() -> int:
     ap.add_argument("--clips", type=Path, default=ROOT.parent / "shared" / "clips")
     ap.add_argument("--out", type=Path, default=ROOT / "samples" / "real")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("names", nargs="*", help="only these clips (default: every clip in labels.json)")
     args = ap.parse_args()
     labels = json.loads((args.clips / "labels.json").read_text())
     args.out.mkdir(parents=True, exist_ok=True)
@@ -36,7 +37,7 @@ def main() -> int:
         return f"{name}: {'ok' if done.returncode == 0 else done.stderr.strip()}"
 
     with ThreadPoolExecutor(args.jobs) as pool:
-        for line in pool.map(extract, sorted(labels["clips"])):
+        for line in pool.map(extract, sorted(args.names or labels["clips"])):
             print(line, flush=True)
     kept = {Path(k).stem + ".track.npz": {f: v.get(f) for f in LABEL_FIELDS} for k, v in labels["clips"].items()}
     doc = {"about": labels.get("about", ""), "source": "labels of ../shared/clips/labels.json, keyed by track file",
