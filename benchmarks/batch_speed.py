@@ -5,7 +5,9 @@
     python benchmarks/batch_speed.py ../shared/clips/a.mp4 ../shared/clips/b.mp4
 
 Times are wall clock for the whole `run_batch` (worker start-up and model loading included), with --force so nothing is
-resumed. The figures depend on what else runs on the machine: the load average before and after is printed with them.
+resumed. The figures depend on what else runs on the machine: the load average before and after is printed with them,
+and so is the CPU time the workers used: `busy cores` (worker CPU seconds / wall seconds) shows how many cores the pool
+actually got, so a speed-up held back by other load is told apart from one held back by the pool.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import sys
 import tempfile
 import time
@@ -55,23 +58,26 @@ def main() -> int:
     print(f"machine: {os.cpu_count()} cores ({len(os.sched_getaffinity(0))} usable), {cpu_model()}, "
           f"Python {platform.python_version()}; load average before: {os.getloadavg()}")
     print(f"{len(paths)} clips, model {args.model}")
-    print(f"{'workers':>7s} {'clips':>5s} {'frames':>7s} {'seconds':>8s} {'clips/min':>9s} {'frames/s':>8s} {'speed-up':>8s}")
+    print(f"{'workers':>7s} {'clips':>5s} {'frames':>7s} {'seconds':>8s} {'clips/min':>9s} {'frames/s':>8s} {'speed-up':>8s} {'cpu s':>7s} {'busy cores':>10s}")
     results = []
     for w in args.workers:
-        with tempfile.TemporaryDirectory(prefix="formcheck-bench-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="formcheck-bench-") as tmp:  # noqa: SIM117
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             report = run_batch(paths, BatchOptions(out=Path(tmp), workers=w, force=True, model=args.model))
             seconds = time.perf_counter() - start
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the pool's workers, joined at its shutdown
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         frames = sum(int(r["frames"] or 0) for r in report.rows)
         failed = [r["clip"] for r in report.failed]
         row = {"workers": w, "clips": len(report.rows), "frames": frames, "seconds": round(seconds, 1),
                "clips_per_min": round(len(report.rows) / seconds * 60, 2), "frames_per_s": round(frames / seconds, 1),
-               "failed": failed}
+               "failed": failed, "worker_cpu_s": round(cpu, 1), "busy_cores": round(cpu / seconds, 2)}
         base = results[0]["seconds"] if results else seconds
         row["speedup"] = round(base / seconds, 2)
         results.append(row)
         print(f"{w:7d} {row['clips']:5d} {frames:7d} {seconds:8.1f} {row['clips_per_min']:9.2f} "
-              f"{row['frames_per_s']:8.1f} {row['speedup']:7.2f}x" + (f"  failed: {failed}" if failed else ""),
+              f"{row['frames_per_s']:8.1f} {row['speedup']:7.2f}x {cpu:7.1f} {row['busy_cores']:10.2f}" + (f"  failed: {failed}" if failed else ""),
               flush=True)
     print(f"load average after: {os.getloadavg()}")
     if args.json:
