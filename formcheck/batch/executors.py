@@ -138,7 +138,7 @@ class DaskExecutor:
         self.workers = max(1, int(workers))
 
     def describe(self) -> str:
-        return f"Dask scheduler {self.address}" if self.address else f"a local Dask cluster of {self.workers} workers"
+        return f"Dask scheduler {self.address}" if self.address else f"a local Dask cluster of {self.workers} worker{'s' if self.workers != 1 else ''}"
 
     def run(self, jobs: list[dict], on_progress: OnProgress, on_result: OnResult, should_stop: ShouldStop) -> bool:
         from distributed import Client, LocalCluster, as_completed
