@@ -67,12 +67,14 @@ class KneeTracker:
         p = self.profile
         if not in_position or not math.isfinite(knee_deg):
             return self.down
-        bent = p.knee_bent_deg if view == "side" else p.knee_bent_front_deg  # depth noise off the side view
+        # Off the side view, depth noise bends straight legs in the estimate (140-165), so both bounds move down.
+        bent = p.knee_bent_deg if view == "side" else p.knee_bent_front_deg
+        straight = p.knee_straight_deg if view == "side" else p.knee_straight_front_deg
         fresh, self._last_t = t - self._last_t > 1.0, t
         if fresh:  # getting into position: the first look decides, the hysteresis only guards changes
             self.down, self._since = knee_deg < bent, None
             return self.down
-        flip = knee_deg > p.knee_straight_deg if self.down else knee_deg < bent
+        flip = knee_deg > straight if self.down else knee_deg < bent
         if not flip:
             self._since = None
         elif self._since is None:
@@ -111,9 +113,25 @@ class Analyzer:
         self.incomplete: list[dict] = []
         self._descent_t: float | None = None
         self._last_seen: tuple[float, np.ndarray, float] | None = None
+        self._jump_since: float | None = None
 
     def feed(self, pose: PoseFrame) -> FrameUpdate:
         t = pose.t
+        cut = False
+        if self._jumped(pose):
+            # The body cannot teleport or spin. A jump that lasts is a cut in an edited video: start afresh.
+            # A jump that does not last is the landmarker grabbing someone else for a frame: skip those frames.
+            self._jump_since = t if self._jump_since is None else self._jump_since
+            if t - self._jump_since < self.profile.cut_confirm_s:
+                pose = PoseFrame.empty(t, pose.people)
+            else:
+                cut, self._jump_since = True, None
+                self._image_filter.reset()
+                self._world_filter.reset()
+        else:
+            self._jump_since = None
+        if pose.found:
+            self._remember(pose)
         image = self._image_filter(t, pose.image / self.scale) * self.scale
         world = self._world_filter(t, pose.world)
         m = frame_measures(t, image, world, pose.visibility, self.profile)
@@ -130,30 +148,35 @@ class Analyzer:
             m.body_line = body_line_of(m, view, m.knee_down)
         index = len(self.frames)
         self.frames.append(m)
-        if self._jumped(pose):  # a cut in an edited video: the body cannot teleport, so start afresh
-            events = self.counter.feed(index, t, math.nan, False) + self.counter.interrupt(t)
-            self._image_filter.reset()
-            self._world_filter.reset()
-        else:
-            events = self.counter.feed(index, t, m.shoulder_drop, self._in_position(m))
+        events = self.counter.interrupt(t) if cut else []
+        events += self.counter.feed(index, t, m.shoulder_drop, self._in_position(m))
         new_reps = self._handle(events)
         return FrameUpdate(m, self.counter.phase, view, self.completed, new_reps, events)
 
-    def _jumped(self, pose: PoseFrame) -> bool:
-        """True when the body moved or turned between two close sightings faster than a body can: a cut in an
-        edited video (or a different person). Push-ups neither move the torso across the frame nor turn the
-        shoulder line; a cut from a side to a front camera turns it by about 90 degrees at once."""
-        if not pose.found:
-            return False
-        centre = np.nanmean(pose.image[TORSO, :2], axis=0) / self.scale[:2]
+    @staticmethod
+    def _pose_key(pose: PoseFrame) -> tuple[np.ndarray, float]:
+        """Torso centre (as a share of the frame) and shoulder-line yaw (world), which push-ups do not change."""
         d = pose.world[R_SHOULDER] - pose.world[L_SHOULDER]
-        yaw = math.degrees(math.atan2(float(d[2]), float(d[0])))
-        last, self._last_seen = self._last_seen, (pose.t, centre, yaw)
-        if last is None or pose.t - last[0] > self.profile.max_jump_gap_s:
+        return np.nanmean(pose.image[TORSO, :2], axis=0), math.degrees(math.atan2(float(d[2]), float(d[0])))
+
+    def _remember(self, pose: PoseFrame) -> None:
+        centre, yaw = self._pose_key(pose)
+        self._last_seen = (pose.t, centre / self.scale[:2], yaw)
+
+    def _jumped(self, pose: PoseFrame) -> bool:
+        """True when the body moved or turned since the last accepted sighting faster than a body can. Push-ups
+        neither move the torso across the frame nor turn the shoulder line; a cut from a side camera to a front
+        one turns it by about 90 degrees at once."""
+        last = self._last_seen
+        if not pose.found or last is None or pose.t - last[0] > self.profile.max_jump_gap_s:
             return False
+        centre, yaw = self._pose_key(pose)
         p = self.profile
-        dt = max(pose.t - last[0], 1e-3)
-        moved = float(np.linalg.norm(centre - last[1]))
+        # While a jump is pending, its speed is the speed of the first jumped frame: later frames of the same cut
+        # are as far from the last good sighting, only later.
+        first = self._jump_since if self._jump_since is not None else pose.t
+        dt = max(first - last[0], 1e-3)
+        moved = float(np.linalg.norm(centre / self.scale[:2] - last[1]))
         turn = abs((yaw - last[2] + 180.0) % 360.0 - 180.0)
         # A far move only counts when it is also too fast for a body: at a few frames per second (a loaded live
         # session) a normal descent covers that distance between sightings.

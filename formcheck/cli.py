@@ -225,13 +225,13 @@ def _register_optional() -> None:
         app.command("batch")(batch_command)
     except ImportError:  # pragma: no cover
         pass
-
     try:
         from .live.cli import live_command
 
         app.command("live")(live_command)
     except ImportError:  # pragma: no cover
         pass
+
 
 _register_optional()
 

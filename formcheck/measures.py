@@ -105,12 +105,10 @@ def measure(image: np.ndarray, world: np.ndarray, visibility: np.ndarray, profil
     wrist_w = np.linalg.norm(world[..., L_WRIST, :] - world[..., R_WRIST, :], axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         hand_width = wrist_w / shoulder_w
-    # Flare: the upper arm against the body's long axis (shoulder to ankle), not shoulder to hip, so that hips
-    # sagging or piking do not read as elbows flaring.
-    wsh_ = (world[..., L_SHOULDER, :] + world[..., R_SHOULDER, :]) / 2
-    wend_ = (world[..., L_ANKLE, :] + world[..., R_ANKLE, :]) / 2
-    flare = np.nanmean(np.stack([vector_angle_deg(world[..., s[1], :] - world[..., s[0], :], wend_ - wsh_)
-                                 for s in SIDES], -1), -1)
+    # Flare: the upper arm against the torso (shoulder to hip), as GUIDE.md defines it. A deep pike tilts the
+    # torso and so reads as some flare too.
+    flare = np.nanmean(np.stack([vector_angle_deg(world[..., s[1], :] - world[..., s[0], :],
+                                                  world[..., s[3], :] - world[..., s[0], :]) for s in SIDES], -1), -1)
 
     # Orientation: world axes follow the camera, so with a roughly level camera +y is down (gravity).
     body = wank - wsh

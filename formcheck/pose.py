@@ -56,8 +56,10 @@ class PersonSelector:
     """
 
     max_gap_s: float = 1.5  # how long our person may be missing before someone else can be followed
-    max_step: float = 0.75  # the farthest the torso centre moves between sightings, in body sizes
-    max_size_ratio: float = 1.6  # a detection this much larger or smaller than our person is someone else
+    max_speed: float = 2.0  # how fast the torso centre can move, in body sizes per second
+    min_step: float = 0.15  # ... but always allow this much (landmark jitter), in body sizes
+    max_step: float = 0.75  # ... and never more than this between sightings
+    max_size_ratio: float = 1.35  # a detection this much larger or smaller than our person is someone else
     smoothing: float = 0.3  # weight of a new sighting in the remembered centre and size
     centre: np.ndarray | None = None
     size: float = 0.0
@@ -69,12 +71,19 @@ class PersonSelector:
     def body_size(c: Candidate) -> float:
         return float(np.hypot(*np.ptp(c.image[:, :2], axis=0)))
 
-    def _matches(self, c: Candidate) -> float | None:
-        """Distance-and-size mismatch of a candidate to our person (None when it cannot be them)."""
+    def _matches(self, c: Candidate, dt: float, strict: bool) -> float | None:
+        """Distance-and-size mismatch of a candidate to our person (None when it cannot be them).
+
+        Strict (several people in view): near where our person was, moving no faster than a body, and of a
+        similar size. Lenient (one person in view): anywhere within `max_step`; explosive moves (clap push-ups)
+        change the detected size and position a lot, and the analyzer drops single frames that jump."""
         size = self.body_size(c)
         ratio = size / max(self.size, 1e-6)
         dist = float(np.linalg.norm(c.torso_centre - self.centre)) / max(self.size, 1e-6)
-        if dist > self.max_step or not (1 / self.max_size_ratio <= ratio <= self.max_size_ratio):
+        if not strict:
+            return dist if dist <= self.max_step else None
+        reach = min(self.max_step, max(self.min_step, self.max_speed * dt))
+        if dist > reach or not (1 / self.max_size_ratio <= ratio <= self.max_size_ratio):
             return None
         return dist + abs(float(np.log(ratio)))
 
@@ -84,7 +93,8 @@ class PersonSelector:
         if len(candidates) > 1:
             self.multi_frames += 1
         if self.centre is not None and t - self.last_t <= self.max_gap_s:
-            scored = [(m, c) for c in candidates if (m := self._matches(c)) is not None]
+            strict = len(candidates) > 1
+            scored = [(m, c) for c in candidates if (m := self._matches(c, t - self.last_t, strict)) is not None]
             if not scored:
                 return None  # our person is hidden for a moment: do not jump to someone else
             best = min(scored, key=lambda mc: mc[0])[1]
@@ -124,6 +134,7 @@ class PoseEstimator:
                 raise ModelError(f"cannot load pose model {self.spec.path}: {str(exc).splitlines()[0]}") from None
         self.selector = PersonSelector()
         self._last_ms = -1
+        self._offset_ms = 0  # added to frame times after start_clip()
         self._frames_seen = 0
         self.max_people = 0
 
@@ -139,9 +150,26 @@ class PoseEstimator:
                 self._landmarker.close()
             self._landmarker = None
 
+    def start_clip(self) -> None:
+        """Make a long-lived estimator behave as a fresh one for the next clip (batch workers reuse one).
+
+        VIDEO mode needs timestamps that keep increasing over the landmarker's whole life and tracks the person
+        from the previous frame: the next clip's times are shifted past everything seen so far (plus a second),
+        one blank frame makes the landmarker drop its tracking, and the person selector and counters start anew.
+        """
+        if self._frames_seen:
+            blank = np.zeros((64, 64, 3), np.uint8)
+            self._offset_ms = self._last_ms + 1000
+            self.process(Frame(-1, 0.0, blank))
+            self._offset_ms = self._last_ms + 1000
+        self.selector = PersonSelector()
+        self.max_people = 0
+        self._frames_seen = 0
+
     def process(self, frame: Frame) -> PoseFrame:
         """Landmarks of the followed person in this frame (NaN when nobody is found)."""
-        ms = max(int(round(frame.t * 1000)), self._last_ms + 1)  # VIDEO mode needs strictly increasing ms
+        # VIDEO mode needs strictly increasing milliseconds over the landmarker's life.
+        ms = max(int(round(frame.t * 1000)) + self._offset_ms, self._last_ms + 1)
         self._last_ms = ms
         rgb = cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB)
         image = self._mp_image(image_format=self._mp_format, data=rgb)

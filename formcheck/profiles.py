@@ -66,6 +66,7 @@ class Profile:
     knee_bent_deg: float = 150.0
     knee_straight_deg: float = 165.0
     knee_bent_front_deg: float = 130.0
+    knee_straight_front_deg: float = 145.0
     # The forearm and upper arm cannot fold flatter than about 30 degrees; a smaller image angle is an arm seen
     # end-on (pointing at the camera), so it is treated as unknown rather than as a very deep rep.
     elbow_min_plausible_deg: float = 25.0
@@ -90,6 +91,8 @@ class Profile:
     rep_max_duration_s: float = 12.0
     # Frames out of position tolerated inside a rep (landmark dropouts at the bottom are common).
     rep_max_gap_s: float = 0.6
+    # The body line is judged from this long before the descent is recognised (a swing below the top) onwards.
+    line_lead_s: float = 0.3
     # A cut: the torso centre moving more than this share of the frame's width or height between two sightings less
     # than max_jump_gap_s apart. Fast push-ups move it a few per cent a frame.
     max_jump_share: float = 0.12
@@ -97,6 +100,8 @@ class Profile:
     max_torso_speed: float = 2.0  # frame sizes per second: a fast push-up moves the torso under 1
     # ... or the shoulder line turning by more than this (world yaw; steady within a few degrees during push-ups).
     max_turn_deg: float = 45.0
+    # A jump that lasts this long is a cut; a shorter one is the landmarker grabbing another person, skipped.
+    cut_confirm_s: float = 0.3
     # A rep's frames must be mostly in position, and the elbows must bend on the way down and straighten on the way
     # up by this much: shoulders that dip while the arms stay straight (a bent-over lift, a shrug) or a jolt of the
     # shoulder landmarks at the bottom are not a push-up.

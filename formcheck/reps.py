@@ -33,6 +33,7 @@ class RepSpan:
     bottom_t: float
     end_t: float
     top_t: float  # when the shoulders were highest after the rep
+    descent_t: float  # when the descent was recognised (the shoulders a swing below the top)
     top_start_h: float
     bottom_h: float
     top_end_h: float
@@ -58,6 +59,7 @@ class RepCounter:
     def _reset_top(self, index: int | None, t: float | None, deg: float) -> None:
         self.top_i, self.top_t, self.top_h = index, t, deg
         self.bot_i = self.bot_t = None
+        self.desc_t = t
         self.bot_h = math.inf
         self.up_i = self.up_t = None
         self.up_h = -math.inf
@@ -79,6 +81,7 @@ class RepCounter:
                 self.top_i, self.top_t, self.top_h = index, t, height
             elif height <= self.top_h - p.rep_min_swing:
                 self.phase = Phase.DOWN
+                self.desc_t = t
                 self.bot_i, self.bot_t, self.bot_h = index, t, height
                 events.append(RepEvent("descent", t))
         elif self.phase == Phase.DOWN:
@@ -112,6 +115,7 @@ class RepCounter:
     def feed_top_after_settle(self, index: int, t: float, height: float) -> list[RepEvent]:
         if height <= self.top_h - self.p.rep_min_swing:
             self.phase = Phase.DOWN
+            self.desc_t = t
             self.bot_i, self.bot_t, self.bot_h = index, t, height
             return [RepEvent("descent", t)]
         return []
@@ -121,8 +125,8 @@ class RepCounter:
         up_t = self.up_t if self.up_t is not None else self.bot_t
         end_i = up_i if end_i is None else max(end_i, up_i)
         end_t = up_t if end_t is None else max(end_t, up_t)
-        return RepSpan(self.top_i, self.bot_i, end_i, self.top_t, self.bot_t, end_t, up_t, self.top_h, self.bot_h,
-                       self.up_h if self.up_i is not None else self.bot_h)
+        return RepSpan(self.top_i, self.bot_i, end_i, self.top_t, self.bot_t, end_t, up_t, self.desc_t, self.top_h,
+                       self.bot_h, self.up_h if self.up_i is not None else self.bot_h)
 
     def _settle(self) -> list[RepEvent]:
         span = self._span(self._last_i, self._last_ok_t)

@@ -48,7 +48,11 @@ def judge_rep(index: int, span: RepSpan, frames: list[FrameMeasures], view: str,
 
     t = _col(frames, "t")
     elbow = _median3(_col(frames, "elbow_deg"))  # a one-frame landmark glitch (an arm folded to 2 degrees) is no bottom
-    body = np.array([body_line_of(f, rep_view, variant == "knee") for f in frames], float)
+    # The body line is judged over the movement itself (from just before the descent to the top after it), in
+    # position: not over the hold at the top before it, where someone may still be settling into the plank.
+    moving = (t >= span.descent_t - p.line_lead_s) & (t <= span.top_t)
+    body = np.array([body_line_of(f, rep_view, variant == "knee") if f.in_plank and mv else math.nan
+                     for f, mv in zip(frames, moving)], float)
     hands = _col(frames, "hand_width")
     flare = _col(frames, "elbow_flare_deg")
     if np.isfinite(elbow).any():

@@ -43,6 +43,7 @@ def make_pose(w: int = 1280, h: int = 720, t: float = 1.0, offsets: dict | None 
 
 def make_measures(t: float = 1.0, found: bool = True, **kw) -> FrameMeasures:
     values = dict(t=t, found=found, elbow_deg=95.0, elbow_image_deg=95.0, elbow_world_deg=97.0, body_line=0.01,
+                  line_image_ankle=0.01, line_image_knee=0.01, line_world_ankle=0.01, line_world_knee=0.01,
                   hip_angle_deg=175.0, knee_deg=175.0, hand_width=1.2, elbow_flare_deg=40.0, incline_deg=8.0,
                   view_ratio=0.2, shoulder_drop=1.2, visibility=0.8, supported=True, straight=True, knee_down=False,
                   in_plank=True, view="side")

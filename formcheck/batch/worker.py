@@ -1,76 +1,28 @@
 """What runs in a worker: one clip in, its analysis (the JSON contract, as text) or a one-line error out.
 
 Each worker process (or each thread of a Dask worker) holds one pose landmarker and reuses it for every clip it is given:
-loading the model costs about as much as a short clip. `ClipEstimator` makes a reused landmarker behave as a fresh one
-for each clip, so a result never depends on which clips a worker ran before (the local pool and Dask agree exactly).
+loading the model costs about as much as a short clip. `PoseEstimator.start_clip()` makes a reused landmarker behave as a fresh
+one for each clip, so a result never depends on which clips a worker ran before (the local pool and Dask agree exactly).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import socket
 import threading
 import time
 from typing import Callable
 
-import numpy as np
 
 from ..errors import FormcheckError
 from ..profiles import Profile
 
-_local = threading.local()  # per thread: {(model, num_poses): ClipEstimator}
+_local = threading.local()  # per thread: {(model, num_poses): PoseEstimator}
 _reporter: Callable[[int, int], None] | None = None  # set in local pool workers: (clip id, frames done)
 
-GAP_S = 1.0  # timestamp gap put between two clips on one landmarker
 
 
-class ClipEstimator:
-    """A long-lived PoseEstimator presented to `run_stream` as a fresh one for each clip.
-
-    MediaPipe's VIDEO mode needs timestamps that keep increasing over the landmarker's whole life, and it tracks the
-    person from the previous frame; the estimator also keeps a person selector and counters per clip. `start_clip`
-    shifts the clip's timestamps after everything seen so far (plus a gap), shows the landmarker one blank frame so it
-    drops any tracking, and resets the selector and counters. Frames keep their own times in the results.
-    """
-
-    def __init__(self, model: str, num_poses: int):
-        from ..pose import PoseEstimator
-
-        self.estimator = PoseEstimator(model, num_poses=num_poses)
-        self.offset_s = 0.0
-        self.clips = 0
-
-    @property
-    def spec(self):
-        return self.estimator.spec
-
-    def people_note(self) -> dict:
-        return self.estimator.people_note()
-
-    def start_clip(self, width: int, height: int) -> None:
-        from ..pose import PersonSelector
-        from ..sources import Frame
-
-        est = self.estimator
-        if self.clips:
-            blank_t = (est._last_ms / 1000.0) + GAP_S
-            est.process(Frame(-1, blank_t, np.zeros((max(height, 16), max(width, 16), 3), np.uint8)))
-            self.offset_s = est._last_ms / 1000.0 + GAP_S
-        est.selector = PersonSelector()
-        est.max_people = 0
-        est._frames_seen = 0
-        self.clips += 1
-
-    def process(self, frame):
-        pose = self.estimator.process(dataclasses.replace(frame, t=frame.t + self.offset_s))
-        return dataclasses.replace(pose, t=frame.t)
-
-    def close(self) -> None:
-        self.estimator.close()
-
-
-def _estimator(model: str, num_poses: int) -> ClipEstimator:
+def _estimator(model: str, num_poses: int) -> "PoseEstimator":
     cache = getattr(_local, "estimators", None)
     if cache is None:
         cache = _local.estimators = {}
@@ -82,7 +34,9 @@ def _estimator(model: str, num_poses: int) -> ClipEstimator:
             cv2.setNumThreads(1)
         except Exception:  # pragma: no cover
             pass
-        cache[key] = ClipEstimator(model, num_poses)
+        from ..pose import PoseEstimator
+
+        cache[key] = PoseEstimator(model, num_poses=num_poses)
     return cache[key]
 
 
@@ -114,7 +68,7 @@ def process_clip(job: dict) -> dict:
         else:
             source = VideoSource(job["path"])
             estimator = _estimator(job["model"], job["num_poses"])
-            estimator.start_clip(source.info.width, source.info.height)
+            estimator.start_clip()  # one landmarker per worker, fresh for each clip
             report = _throttled(clip_id)
             analysis, _ = run_stream(source, source.info, estimator, profile, progress=report)
             frames = int(analysis.source.get("frames_read", 0))

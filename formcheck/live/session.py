@@ -91,31 +91,11 @@ class LiveResult:
     history_line: str = ""
 
 
-class LiveAnalyzer(Analyzer):
-    """The shared Analyzer, with its cut test limited to frames close in time.
-
-    The core treats a torso that moves more than `max_jump_share` of the frame between two sightings less than
-    `max_jump_gap_s` apart as a cut in an edited video. That suits a video analysed frame by frame (a push-up moves the
-    torso a few per cent a frame at 30 fps), but live frames arrive 0.1-0.4 s apart on a busy machine, and a normal
-    descent then moves the torso past the threshold: every rep was cut off. A live camera has no edits, so only
-    sightings at most `jump_gap_s` apart are tested (the PersonSelector still keeps to one person)."""
-
-    jump_gap_s = 0.1
-    _seen_t: float | None = None  # the last sighting of the person
-
-    def _jumped(self, pose) -> bool:
-        prev = self._seen_t
-        if pose.found:
-            self._seen_t = pose.t
-        jumped = super()._jumped(pose)  # always called: it keeps the core's own bookkeeping
-        return jumped and prev is not None and pose.t - prev <= self.jump_gap_s
-
-
 class _Coach:
     """The per-session analysis state that `r` resets: analyzer, overlay state, sets, plan, cues."""
 
     def __init__(self, opts: LiveOptions, width: int, height: int):
-        self.analyzer = LiveAnalyzer(opts.profile, width, height)
+        self.analyzer = Analyzer(opts.profile, width, height)
         self.state = OverlayState()
         self.sets = SetTracker(opts.plan)
         self.plan = RoundsPlan(self.sets, opts.rounds_s, None, opts.repeats, opts.plan) if opts.rounds_s else None
