@@ -93,7 +93,9 @@ def judge_rep(index: int, span: RepSpan, frames: list[FrameMeasures], view: str,
     vis = _col(frames, "visibility")
     found = np.array([f.found for f in frames])
     confidence = float(np.nanmean(vis)) * float(found.mean()) * VIEW_CONFIDENCE[rep_view] if found.any() else 0.0
-    return Rep(index=index, start_s=span.start_t, bottom_s=span.bottom_t, end_s=span.end_t,
+    # end_s is the top after the rep (where the next one starts); the lockout is looked for a little beyond it,
+    # until the top has settled.
+    return Rep(index=index, start_s=span.start_t, bottom_s=span.bottom_t, end_s=span.top_t,
                min_elbow_deg=min_elbow, top_elbow_deg=top_elbow,
                body_line_max=_or_none(body_line_max), hand_width_ratio=_or_none(hand_width),
                elbow_flare_deg=_or_none(flare_bottom), variant=variant, valid=not faults, faults=faults,

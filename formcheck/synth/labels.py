@@ -9,7 +9,8 @@ Definitions (the same as formcheck.measures, but on exact 3D joints instead of l
 - hand width: wrist-to-wrist over shoulder-to-shoulder distance;
 - elbow flare: angle between upper arm (shoulder->elbow) and torso side (shoulder->hip), mean of both arms, at the
   bottom of the rep.
-A rep counts when the elbow dips from the tops on both sides by at least the profile's rep_min_swing_deg.
+A rep counts when the elbow dips from the tops on both sides by at least LABEL_SWING_DEG (the ground truth's own
+definition of an attempt; the analyzer counts on shoulder height instead, see profiles.rep_min_swing).
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ MARGINS = {"SHALLOW_DEPTH": 6.0, "NO_LOCKOUT": 6.0, "HIPS_SAG": 0.02, "HIPS_PIKE
            "HANDS_TOO_WIDE": 0.1, "ELBOWS_FLARED": 6.0, "SWING": 8.0}
 
 
+# A dip of the elbow by this much, down and back up, is a rep attempt in the labels: well above landmark noise, and
+# reached by any push-up worth counting (a dip to 146 degrees from a 176-degree top).
+LABEL_SWING_DEG = 30.0
+
+
 def get_profile(profile=None):
     """The lead's profile (formcheck.profiles); `profile` may be a Profile, a name or None for the default."""
     from formcheck import profiles
@@ -42,7 +48,7 @@ def get_profile(profile=None):
 def thresholds(profile=None) -> dict[str, float]:
     p = get_profile(profile)
     out = {code: float(p.threshold(code).value) for code in FAULTS}
-    out["SWING"] = float(getattr(p, "rep_min_swing_deg", 30.0))
+    out["SWING"] = LABEL_SWING_DEG
     return out
 
 
