@@ -26,6 +26,7 @@ def main() -> int:
     ap.add_argument("--tracks", type=Path, default=None, help="score saved tracks (NAME.track.npz) instead of videos")
     ap.add_argument("--profile", default="article")
     ap.add_argument("--json", type=Path, default=None, help="write the per-clip rows here")
+    ap.add_argument("--analysis-fps", type=float, default=None, help="videos: analyse at most this many frames/s")
     args = ap.parse_args()
     labels = json.loads((args.clips / "labels.json").read_text())["clips"]
 
@@ -37,7 +38,7 @@ def main() -> int:
             path = args.tracks / (Path(name).stem + ".track.npz")
             analysis = analyze_track_file(path, args.profile)
         else:
-            analysis = analyze_video(args.clips / name, args.profile)
+            analysis = analyze_video(args.clips / name, args.profile, analysis_fps=args.analysis_fps)
         s = analysis.summary
         truth = label["reps"]
         if truth is None:

@@ -16,7 +16,7 @@ import numpy as np
 from .errors import ModelError
 from .quiet import quiet_native_stderr
 from .models import ModelSpec, resolve_model
-from .sources import Frame, SourceInfo, VideoSource
+from .sources import Frame, SourceInfo, VideoSource, prefetch
 from .track import L_HIP, L_SHOULDER, N_LANDMARKS, R_HIP, R_SHOULDER, PoseFrame, PoseTrack
 
 TORSO = [L_SHOULDER, R_SHOULDER, L_HIP, R_HIP]
@@ -171,7 +171,7 @@ class PoseEstimator:
         # VIDEO mode needs strictly increasing milliseconds over the landmarker's life.
         ms = max(int(round(frame.t * 1000)) + self._offset_ms, self._last_ms + 1)
         self._last_ms = ms
-        rgb = cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB)
+        rgb = frame.rgb if frame.rgb is not None else cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB)
         image = self._mp_image(image_format=self._mp_format, data=rgb)
         with quiet_native_stderr():  # the graph logs warnings to fd 2 when tracking starts, not only at set-up
             result = self._landmarker.detect_for_video(image, ms)
@@ -206,18 +206,18 @@ def _candidate(landmarks, world_landmarks, width: int, height: int) -> Candidate
 
 
 def extract_track(video: str | os.PathLike, model: str | os.PathLike = "full", num_poses: int = 2,
-                  max_frames: int | None = None, on_frame=None) -> PoseTrack:
+                  max_frames: int | None = None, on_frame=None, analysis_fps: float | None = None) -> PoseTrack:
     """Run the landmarker over a whole video file and return its PoseTrack (the whole-clip arrays)."""
-    source = VideoSource(video, max_frames=max_frames)
+    source = VideoSource(video, max_frames=max_frames, analysis_fps=analysis_fps)
     frames: list[PoseFrame] = []
     with PoseEstimator(model, num_poses=num_poses) as estimator:
-        for frame, pose in estimator.stream(source):
+        for frame, pose in estimator.stream(prefetch(source)):
             frames.append(pose)
             if on_frame is not None:
                 on_frame(frame, pose)
         meta = {"source": source.info.to_dict(), "model": estimator.spec.name, "model_sha256": estimator.spec.sha256,
                 "people": estimator.people_note()}
-    return PoseTrack.from_frames(frames, source.info.width, source.info.height, source.info.fps, meta)
+    return PoseTrack.from_frames(frames, source.info.width, source.info.height, source.info.yielded_fps(), meta)
 
 
 def source_info_of(track: PoseTrack) -> SourceInfo:

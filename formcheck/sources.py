@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field
+import queue
+import threading
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import cv2
 import numpy as np
@@ -27,6 +29,7 @@ class Frame:
     index: int
     t: float  # seconds from the start, strictly increasing
     image: np.ndarray  # BGR, uint8, H x W x 3
+    rgb: np.ndarray | None = field(default=None, repr=False, compare=False)  # the same in RGB, when made ahead
 
 
 @dataclass
@@ -42,6 +45,15 @@ class SourceInfo:
     def to_dict(self) -> dict:
         return {"path": self.path, "fps": round(self.fps, 3), "frames": self.frames, "width": self.width,
                 "height": self.height, "rotation": self.rotation, **self.extra}
+
+    def yielded_fps(self) -> float:
+        """The rate of the frames the source yields: the analysis rate when it samples, else the video's."""
+        rate = self.extra.get("analysis_fps")
+        return min(self.fps, float(rate)) if rate else self.fps
+
+    def as_yielded(self) -> "SourceInfo":
+        """This info with `fps` set to the rate of the yielded frames (what an output video should be written at)."""
+        return self if self.yielded_fps() == self.fps else replace(self, fps=self.yielded_fps(), extra=dict(self.extra))
 
 
 class TimestampClock:
@@ -61,12 +73,42 @@ class TimestampClock:
         return t
 
 
-class VideoSource:
-    """A video file read with OpenCV. Raises SourceError with a one-line message for anything unreadable."""
+class FrameSampler:
+    """Keeps at most `rate` frames per second of video time: frame i is kept when its time enters a new slot of
+    1/rate seconds (counted from the first frame). At 30 fps and rate 15 that is every other frame; at 24 fps, 15
+    of every 24. A quarter of a source frame of tolerance keeps container jitter from shifting the pattern."""
 
-    def __init__(self, path: str | os.PathLike, max_frames: int | None = None):
+    def __init__(self, rate: float | None, fps: float):
+        self.rate = rate if rate and math.isfinite(rate) and rate > 0 and rate < fps else None
+        self.tolerance = 0.25 * (self.rate or 0.0) / fps if fps > 0 else 0.0
+        self.t0: float | None = None
+        self.slot = -1
+
+    def keep(self, t: float) -> bool:
+        if self.rate is None:
+            return True
+        if self.t0 is None:
+            self.t0 = t
+        slot = math.floor((t - self.t0) * self.rate + self.tolerance)
+        if slot <= self.slot:
+            return False
+        self.slot = slot
+        return True
+
+
+class VideoSource:
+    """A video file read with OpenCV. Raises SourceError with a one-line message for anything unreadable.
+
+    `analysis_fps` yields at most that many frames per second of video (the others are grabbed, never decoded
+    into images); each yielded frame keeps its own index in the video and its own timestamp.
+    """
+
+    def __init__(self, path: str | os.PathLike, max_frames: int | None = None, analysis_fps: float | None = None):
         self.path = Path(path)
         self.max_frames = max_frames
+        if analysis_fps is not None and not (math.isfinite(analysis_fps) and analysis_fps > 0):
+            raise SourceError(f"the analysis frame rate must be a positive number, not {analysis_fps}")
+        self.analysis_fps = analysis_fps
         if not self.path.exists():
             raise SourceError(f"no such file: {self.path}")
         if self.path.is_dir():
@@ -89,6 +131,8 @@ class VideoSource:
         height, width = first.shape[:2]  # after rotation, which OpenCV applies to decoded frames
         self.info = SourceInfo(path=str(self.path), fps=fps if fps and fps > 0 else 30.0, frames=max(frames, 0),
                                width=width, height=height, rotation=rotation)
+        if analysis_fps is not None and analysis_fps < self.info.fps:
+            self.info.extra["analysis_fps"] = round(float(analysis_fps), 3)
 
     def _open(self) -> cv2.VideoCapture:
         with quiet_native_stderr():  # FFmpeg reports a broken container on fd 2; we say it in one line instead
@@ -102,19 +146,89 @@ class VideoSource:
     def __iter__(self) -> Iterator[Frame]:
         cap = self._open()
         clock = TimestampClock(self.info.fps)
-        index = 0
+        sampler = FrameSampler(self.analysis_fps, self.info.fps)
+        index = 0  # frames of the video read so far (max_frames counts these)
+        yielded = 0
         try:
             while self.max_frames is None or index < self.max_frames:
-                ok, image = cap.read()
-                if not ok or image is None:
+                if not cap.grab():  # demux and decode; the image is only converted (retrieved) for kept frames
                     break
-                ms = cap.get(cv2.CAP_PROP_POS_MSEC)
-                yield Frame(index, clock(index, ms), image)
+                t = clock(index, cap.get(cv2.CAP_PROP_POS_MSEC))
+                if sampler.keep(t):
+                    ok, image = cap.retrieve()
+                    if not ok or image is None:
+                        break
+                    yield Frame(index, t, image)
+                    yielded += 1
                 index += 1
         finally:
             cap.release()
-        if index == 0:
+        if yielded == 0:
             raise SourceError(f"no frame could be decoded: {self.path}")
+
+
+_END = object()
+
+
+def prefetch(frames: Iterable[Frame], depth: int = 4, rgb: bool = True) -> Iterator[Frame]:
+    """Iterate `frames` in a background thread (decoding overlaps the pose model), at most `depth` frames ahead.
+
+    With `rgb`, each frame also carries its RGB copy (made in that thread). An error in the source is raised here,
+    in the consumer; when the consumer stops early (break, an exception, close()), the thread is told to stop,
+    the source is closed in its own thread (releasing the video), and the thread is joined before returning.
+    """
+    q: queue.Queue = queue.Queue(maxsize=max(1, depth))
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        it = iter(frames)
+        try:
+            for frame in it:
+                if rgb and frame.rgb is None:
+                    frame = replace(frame, rgb=cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB))
+                if not put(frame):
+                    break
+            else:
+                put(_END)
+                return
+        except BaseException as exc:  # handed to the consumer, raised there
+            put(exc)
+            return
+        finally:
+            close = getattr(it, "close", None)
+            if close is not None:
+                try:
+                    close()
+                except Exception:  # pragma: no cover - closing a finished generator does not raise
+                    pass
+
+    thread = threading.Thread(target=produce, name="formcheck-decode", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = q.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full queue, then wait for it
+            try:
+                q.get_nowait()
+            except queue.Empty:
+                pass
+            thread.join(timeout=0.05)
 
 
 def is_video_path(path: str | os.PathLike) -> bool:
