@@ -252,12 +252,11 @@ def _bends(elbow: np.ndarray, min_range: float) -> bool:
 
 
 def _nearer_arm_angle(image: np.ndarray, visibility: np.ndarray, fallback: float) -> float:
-    from .measures import SIDES, side_weights
-    from .geometry import angle_deg
+    from .measures import SIDES, _angle2, side_weights
 
     w = side_weights(visibility)
     s = SIDES[0] if w[0] >= w[1] else SIDES[1]
-    a = float(angle_deg(image[s[0], :2], image[s[1], :2], image[s[2], :2]))
+    a = _angle2(image[s[0]].tolist(), image[s[1]].tolist(), image[s[2]].tolist())  # = geometry.angle_deg, bit for bit
     return a if math.isfinite(a) else fallback
 
 

@@ -7,6 +7,7 @@ Image angles serve the side view; world geometry serves measurements across the 
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import asdict, dataclass, fields
 
@@ -183,9 +184,187 @@ def frame_measures(t: float, image: np.ndarray, world: np.ndarray, visibility: n
                              view="unknown", **{k: float("nan") for k in FLOAT_FIELDS})
     with warnings.catch_warnings():  # a degenerate world pose gives all-NaN slices: NaN is the right answer
         warnings.simplefilter("ignore", RuntimeWarning)
-        m = measure(image, world, visibility, profile)
+        if image.dtype == np.float64 and world.dtype == np.float64 and image.shape == world.shape == (33, 3):
+            m = _measure_one(image, world, visibility, profile)  # the same numbers, without numpy's per-call cost
+        else:
+            m = measure(image, world, visibility, profile)
     flags = ("supported", "straight", "knee_down", "in_plank", "view")
     as_float = {k: float(v) for k, v in m.items() if k not in flags}
     return FrameMeasures(t=t, found=found, supported=bool(m["supported"]) and found, straight=bool(m["straight"]),
                          knee_down=bool(m["knee_down"]) and found, in_plank=bool(m["in_plank"]) and found,
                          view=str(m["view"]) if found else "unknown", **as_float)
+
+
+# --- One frame in plain float arithmetic -------------------------------------------------------------------------
+# `measure` runs dozens of numpy calls on arrays of 2 or 3 numbers per frame, which costs far more than the
+# arithmetic. `_measure_one` computes the very same numbers for one frame (float64 landmarks) with Python floats,
+# in numpy's order of operations (a reduction over a, b, c adds (a + b) + c), so the results are bit-identical;
+# the visibility weights, float32 in numpy, are still computed by numpy. tests/test_core_units.py checks the two
+# against each other.
+
+_NAN = math.nan
+
+
+def _div(a: float, b: float) -> float:
+    """a / b with IEEE semantics (inf or NaN on a zero divisor, as numpy gives under errstate(ignore))."""
+    if b == 0.0:
+        if a == 0.0 or a != a:
+            return _NAN
+        return math.copysign(math.inf, a) * math.copysign(1.0, b)
+    return a / b
+
+
+def _clip1(c: float) -> float:
+    return -1.0 if c < -1.0 else (1.0 if c > 1.0 else c)  # NaN stays NaN, as with np.clip
+
+
+def _acos_deg(c: float) -> float:
+    return _NAN if c != c else math.degrees(math.acos(_clip1(c)))
+
+
+def _angle2(a, b, c) -> float:
+    """angle_deg for 2D points (sequences of floats)."""
+    bax, bay = a[0] - b[0], a[1] - b[1]
+    bcx, bcy = c[0] - b[0], c[1] - b[1]
+    dot = bax * bcx + bay * bcy
+    norm = math.sqrt(bax * bax + bay * bay) * math.sqrt(bcx * bcx + bcy * bcy)
+    return _acos_deg(_div(dot, norm))
+
+
+def _norm3(x: float, y: float, z: float) -> float:
+    return math.sqrt(x * x + y * y + z * z)
+
+
+def _vangle3(u, v) -> float:
+    """vector_angle_deg for 3D vectors."""
+    dot = u[0] * v[0] + u[1] * v[1] + u[2] * v[2]
+    norm = _norm3(*u) * _norm3(*v)
+    return _acos_deg(_div(dot, norm))
+
+
+def _angle3(a, b, c) -> float:
+    """angle_deg for 3D points."""
+    return _vangle3((a[0] - b[0], a[1] - b[1], a[2] - b[2]), (c[0] - b[0], c[1] - b[1], c[2] - b[2]))
+
+
+def _nanmean2(a: float, b: float) -> float:
+    if a == a and b == b:
+        return (a + b) / 2
+    if a == a:
+        return a
+    return b  # b, or NaN when both are
+
+
+def _sub3(a, b) -> tuple[float, float, float]:
+    return a[0] - b[0], a[1] - b[1], a[2] - b[2]
+
+
+def _half_sum3(a, b) -> tuple[float, float, float]:
+    return (a[0] + b[0]) / 2, (a[1] + b[1]) / 2, (a[2] + b[2]) / 2
+
+
+def _line_offset_down2(p, a, b) -> float:
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length = math.sqrt(dx * dx + dy * dy)
+    nx, ny = -dy, dx
+    flip = -1.0 if ny < 0 else 1.0
+    return _div(((p[0] - a[0]) * nx + (p[1] - a[1]) * ny) * flip, length * length)
+
+
+def _line_offset_down3(p, a, b) -> float:
+    d = _sub3(b, a)
+    length = _norm3(*d)
+    u = (_div(d[0], length), _div(d[1], length), _div(d[2], length))
+    v = _sub3(p, a)
+    vu = v[0] * u[0] + v[1] * u[1] + v[2] * u[2]
+    perp = (v[0] - vu * u[0], v[1] - vu * u[1], v[2] - vu * u[2])
+    du = 0.0 * u[0] + 1.0 * u[1] + 0.0 * u[2]
+    g = (0.0 - du * u[0], 1.0 - du * u[1], 0.0 - du * u[2])
+    gn = _norm3(*g)
+    g = (_div(g[0], gn), _div(g[1], gn), _div(g[2], gn))
+    return _div(perp[0] * g[0] + perp[1] * g[1] + perp[2] * g[2], length)
+
+
+def _measure_one(image: np.ndarray, world: np.ndarray, visibility: np.ndarray, profile) -> dict[str, float]:
+    """`measure` for one frame: image and world (33, 3) float64. Returns Python floats and bools."""
+    w = side_weights(visibility)  # float32, as in `measure`
+    w0, w1 = float(w[0]), float(w[1])
+    wsum = float(w[0] + w[1])  # added in float32, as numpy does
+    img = image.tolist()
+    wld = world.tolist()
+
+    elbow_img = [_angle2(img[s[0]], img[s[1]], img[s[2]]) for s in SIDES]
+    elbow_wld = [_angle3(wld[s[0]], wld[s[1]], wld[s[2]]) for s in SIDES]
+    elbow_image_deg = _weighted_mean2(elbow_img, w)
+    elbow_world_deg = _nanmean2(*elbow_wld)
+
+    def mid(a: int, b: int) -> tuple[float, float, float]:
+        pa, pb = img[a], img[b]
+        return tuple((pa[k] * w0 + pb[k] * w1) / wsum for k in range(3))
+
+    sh, hip, knee, ankle = mid(L_SHOULDER, R_SHOULDER), mid(L_HIP, R_HIP), mid(L_KNEE, R_KNEE), mid(L_ANKLE, R_ANKLE)
+    knee_deg = _nanmean2(*[_angle3(wld[s[3]], wld[s[4]], wld[s[5]]) for s in SIDES])
+    wsh = _half_sum3(wld[L_SHOULDER], wld[R_SHOULDER])
+    whip = _half_sum3(wld[L_HIP], wld[R_HIP])
+    wank = _half_sum3(wld[L_ANKLE], wld[R_ANKLE])
+    wknee = _half_sum3(wld[L_KNEE], wld[R_KNEE])
+    knee_bent = knee_deg < profile.knee_bent_deg
+    end = knee if knee_bent else ankle
+    line_image_ankle = _line_offset_down2(hip, sh, ankle)
+    line_image_knee = _line_offset_down2(hip, sh, knee)
+    line_world_ankle = _line_offset_down3(whip, wsh, wank)
+    line_world_knee = _line_offset_down3(whip, wsh, wknee)
+    body_line = line_image_knee if knee_bent else line_image_ankle
+    hip_angle = _angle2(sh, hip, end)
+
+    shoulder_w = _norm3(*_sub3(wld[L_SHOULDER], wld[R_SHOULDER]))
+    wrist_w = _norm3(*_sub3(wld[L_WRIST], wld[R_WRIST]))
+    hand_width = _div(wrist_w, shoulder_w)
+    flare = _nanmean2(*[_vangle3(_sub3(wld[s[1]], wld[s[0]]), _sub3(wld[s[3]], wld[s[0]])) for s in SIDES])
+
+    body = _sub3(wank, wsh)
+    sin = _div(abs(body[1]), _norm3(*body))
+    incline = _NAN if sin != sin else math.degrees(math.asin(0.0 if sin < 0 else (1.0 if sin > 1 else sin)))
+    wwr = _half_sum3(wld[L_WRIST], wld[R_WRIST])
+    upper_arm = _nanmean2(*[_norm3(*_sub3(wld[s[1]], wld[s[0]])) for s in SIDES])
+    shoulder_drop = _div(wwr[1] - wsh[1], upper_arm)
+
+    below = []
+    for s in SIDES:
+        forearm = _norm3(*_sub3(wld[s[2]], wld[s[1]]))
+        below.append(1.0 if (wld[s[2]][1] - wld[s[1]][1]) > -profile.wrist_above_elbow_max * forearm else 0.0)
+    supported = _weighted_mean2(below, w) > 0.5 and shoulder_drop > profile.hands_below_shoulders_min
+
+    ls, rs, lh, rh = img[L_SHOULDER], img[R_SHOULDER], img[L_HIP], img[R_HIP]
+    sx, sy = ls[0] - rs[0], ls[1] - rs[1]
+    img_sh_w = math.sqrt(sx * sx + sy * sy)
+    tx, ty = ((ls[0] + rs[0]) - (lh[0] + rh[0])) / 2, ((ls[1] + rs[1]) - (lh[1] + rh[1])) / 2
+    img_torso = math.sqrt(tx * tx + ty * ty)
+    view_ratio = _div(img_sh_w, img_torso)
+
+    vis = float(np.nanmean(visibility[KEY_JOINTS], axis=-1))  # float32 arithmetic, as in `measure`
+    finite = [abs(x) for x in (line_image_ankle, line_image_knee, line_world_ankle, line_world_knee)
+              if math.isfinite(x)]
+    straight = (min(finite) if finite else math.inf) < profile.body_bent_max
+    in_plank = incline < profile.plank_incline_max_deg and supported and straight and vis > profile.min_visibility
+    knee_down = knee_bent and in_plank
+    side_best = elbow_img[0] if w[0] >= w[1] else elbow_img[1]
+    view = str(classify_view(view_ratio, profile))
+    elbow_deg = side_best if view == "side" else (elbow_world_deg if view == "front" else elbow_image_deg)
+    return {"elbow_deg": elbow_deg, "elbow_image_deg": elbow_image_deg, "elbow_world_deg": elbow_world_deg,
+            "body_line": body_line, "line_image_ankle": line_image_ankle, "line_image_knee": line_image_knee,
+            "line_world_ankle": line_world_ankle, "line_world_knee": line_world_knee, "hip_angle_deg": hip_angle,
+            "knee_deg": knee_deg, "hand_width": hand_width, "elbow_flare_deg": flare, "incline_deg": incline,
+            "view_ratio": view_ratio, "shoulder_drop": shoulder_drop, "visibility": vis, "supported": supported,
+            "straight": straight, "knee_down": knee_down, "in_plank": in_plank, "view": view}
+
+
+def _weighted_mean2(values: list[float], w: np.ndarray) -> float:
+    """geometry.weighted_mean over two values with float32 weights (summed in float32, as numpy does)."""
+    a, b = values
+    wa = float(w[0]) if a == a and w[0] == w[0] else 0.0
+    wb = float(w[1]) if b == b and w[1] == w[1] else 0.0
+    total = float(np.float32(wa) + np.float32(wb))
+    if not total > 0:
+        return _NAN
+    return ((a if a == a else 0.0) * wa + (b if b == b else 0.0) * wb) / total
