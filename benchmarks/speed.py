@@ -1,0 +1,192 @@
+"""Speed of `formcheck analyze` against its own limit: the pose model and the decoder.
+
+In one run, on the same clip and the same frames, times
+  (a) the bare landmarker (PoseLandmarker.detect_for_video) on frames decoded beforehand: the model's limit,
+  (b) decoding alone (VideoSource, as the pipeline reads it),
+  (c) the full analyze pipeline with no outputs (VideoSource -> PoseEstimator -> Analyzer), in a fresh process per run,
+      serial (decode in the same thread, as before) and with the decode thread, and with --analysis-fps if asked,
+and prints frames per second, the real-time factor (video seconds per wall second) and the ratio (c) / (a + b); the
+median of --runs runs. Peak memory (RSS) of (c) is printed against clip length, to show it does not grow with it.
+The machine (cores, CPU model) and the load average before and after are printed too: other jobs skew the numbers.
+
+    python benchmarks/speed.py                                  # tayyab_pushup2.mp4 (30 fps, 1280x720), full model
+    python benchmarks/speed.py --analysis-fps 15 --memory       # also the sampled pipeline, and RSS vs clip length
+    python benchmarks/speed.py --code /path/to/old/checkout     # (c) with another checkout's formcheck (before/after)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+# (c) in a child process: a fresh interpreter and landmarker for each run, so runs do not share caches or memory.
+CHILD = r"""
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[1])
+import inspect
+from formcheck.pipeline import run_stream
+from formcheck.pose import PoseEstimator
+from formcheck.profiles import ARTICLE
+from formcheck.sources import VideoSource
+path, model, people, max_frames, kw = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), json.loads(sys.argv[6])
+src_kw = {"max_frames": max_frames or None}
+if kw.get("analysis_fps"):
+    src_kw["analysis_fps"] = kw["analysis_fps"]
+source = VideoSource(path, **src_kw)
+run_kw = {k: v for k, v in kw.items() if k == "decode_ahead" and "decode_ahead" in inspect.signature(run_stream).parameters}
+with PoseEstimator(model, num_poses=people) as estimator:  # model loading is not timed
+    t0 = time.perf_counter()
+    analysis, _ = run_stream(source, source.info, estimator, ARTICLE, **run_kw)
+    seconds = time.perf_counter() - t0
+video_s = analysis.frames[-1].t + 1 / source.info.fps if analysis.frames else 0.0
+print(json.dumps({"seconds": seconds, "analysed": len(analysis.frames), "video_s": video_s, "reps": analysis.summary.reps,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def machine() -> str:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return f"{usable} usable cores (nproc), {os.cpu_count()} CPUs, {model or platform.processor()}, Python {platform.python_version()}"
+
+
+def load() -> str:
+    return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+def decode_frames(path: Path, max_frames: int):
+    import cv2
+
+    from formcheck.sources import VideoSource
+
+    source = VideoSource(path, max_frames=max_frames or None)
+    return source.info, [(f.t, cv2.cvtColor(f.image, cv2.COLOR_BGR2RGB)) for f in source]
+
+
+def time_landmarker(model: str, people: int, frames) -> float:
+    """(a): detect_for_video on RGB frames already in memory (the mp.Image wrapping included)."""
+    import mediapipe as mp
+
+    from formcheck.pose import PoseEstimator
+    from formcheck.quiet import quiet_native_stderr
+
+    with PoseEstimator(model, num_poses=people) as est:
+        landmarker = est._landmarker
+        t0 = time.perf_counter()
+        with quiet_native_stderr():
+            for t, rgb in frames:
+                landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), int(round(t * 1000)))
+        return time.perf_counter() - t0
+
+
+def time_decode(path: Path, max_frames: int, analysis_fps: float | None = None) -> tuple[float, int]:
+    """(b): VideoSource iterated, nothing kept (BGR frames, as the pipeline's source yields them)."""
+    from formcheck.sources import VideoSource
+
+    source = VideoSource(path, max_frames=max_frames or None, analysis_fps=analysis_fps)
+    n = 0
+    t0 = time.perf_counter()
+    for _ in source:
+        n += 1
+    return time.perf_counter() - t0, n
+
+
+def run_pipeline(code: Path, path: Path, model: str, people: int, max_frames: int, **kw) -> dict:
+    out = subprocess.run([sys.executable, "-c", CHILD, str(code), str(path), model, str(people), str(max_frames),
+                          json.dumps(kw)], capture_output=True, text=True, cwd=str(code))
+    if out.returncode != 0:
+        raise SystemExit(f"pipeline run failed: {out.stderr.strip().splitlines()[-1:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clip", type=Path, default=ROOT.parent / "shared" / "clips" / "tayyab_pushup2.mp4")
+    ap.add_argument("--max-frames", type=int, default=300,
+                    help="frames used for (a), (b), (c); (a) holds them all decoded in memory (0: the whole clip)")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--model", default="full")
+    ap.add_argument("--people", type=int, default=2, help="num_poses, as `formcheck analyze --people` (default 2)")
+    ap.add_argument("--analysis-fps", type=float, default=None, help="also time the pipeline sampled at this rate")
+    ap.add_argument("--code", type=Path, default=ROOT, help="the checkout whose pipeline (c) runs (before/after)")
+    ap.add_argument("--memory", action="store_true", help="peak RSS of (c) against clip length (longer clip)")
+    ap.add_argument("--memory-clip", type=Path, default=ROOT.parent / "shared" / "clips" / "tayyab_pushup.mp4")
+    ap.add_argument("--json", type=Path, default=None, help="write the numbers here")
+    args = ap.parse_args()
+
+    print(f"machine: {machine()}")
+    print(f"load average before: {load()}")
+    info, frames = decode_frames(args.clip, args.max_frames)
+    n = len(frames)
+    video_s = frames[-1][0] + 1 / info.fps
+    print(f"clip: {args.clip.name}, {info.width}x{info.height} at {info.fps:.2f} fps, {n} frames ({video_s:.1f} s of "
+          f"video); model {args.model}, people {args.people}; median of {args.runs} runs\n")
+
+    rows = []
+
+    def row(name: str, secs: list[float], frames_done: int, note: str = "") -> float:
+        med = statistics.median(secs)
+        rows.append({"step": name, "seconds": round(med, 3), "runs": [round(s, 3) for s in secs],
+                     "frames": frames_done, "fps": round(frames_done / med, 1), "realtime": round(video_s / med, 2),
+                     "note": note})
+        print(f"{name:44s} {med:7.2f} s {frames_done / med:7.1f} frames/s {video_s / med:6.2f}x real time  {note}",
+              flush=True)
+        return med
+
+    a = row("(a) landmarker on decoded frames", [time_landmarker(args.model, args.people, frames)
+                                                 for _ in range(args.runs)], n)
+    del frames
+    b = row("(b) decoding alone", [time_decode(args.clip, args.max_frames)[0] for _ in range(args.runs)], n)
+    limit = a + b
+    print(f"{'(a)+(b)':44s} {limit:7.2f} s {n / limit:7.1f} frames/s {video_s / limit:6.2f}x real time")
+
+    def pipeline(name: str, **kw) -> dict:
+        runs = [run_pipeline(args.code, args.clip, args.model, args.people, args.max_frames, **kw)
+                for _ in range(args.runs)]
+        med = row(name, [r["seconds"] for r in runs], runs[0]["analysed"],
+                  f"(c)/(a+b) = {statistics.median(r['seconds'] for r in runs) / limit:.2f}, reps {runs[0]['reps']}")
+        rows[-1]["ratio"] = round(med / limit, 3)
+        return runs[0]
+
+    pipeline("(c) pipeline, decode in the same thread", decode_ahead=0)
+    pipeline("(c) pipeline, decode thread (default)", decode_ahead=4)
+    if args.analysis_fps:
+        dec = [time_decode(args.clip, args.max_frames, args.analysis_fps) for _ in range(args.runs)]
+        row(f"(b) decoding, --analysis-fps {args.analysis_fps:g} ({dec[0][1]} kept)", [d for d, _ in dec], n,
+            "skipped frames grabbed, not retrieved")
+        pipeline(f"(c) pipeline, --analysis-fps {args.analysis_fps:g}", decode_ahead=4, analysis_fps=args.analysis_fps)
+
+    if args.memory:
+        print(f"\npeak RSS of (c) against clip length ({args.memory_clip.name}, decode thread"
+              f"{f', --analysis-fps {args.analysis_fps:g}' if args.analysis_fps else ''}):")
+        for frames_n in (150, 600, 0):
+            r = run_pipeline(args.code, args.memory_clip, args.model, args.people, frames_n, decode_ahead=4,
+                             analysis_fps=args.analysis_fps)
+            rows.append({"step": "memory", "clip": args.memory_clip.name, "max_frames": frames_n,
+                         "video_s": round(r["video_s"], 1), "rss_mb": round(r["rss_mb"])})
+            print(f"  {r['video_s']:6.1f} s of video ({r['analysed']:5d} frames analysed): peak RSS {r['rss_mb']:6.0f} MB")
+    print(f"\nload average after: {load()}")
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine(), "clip": str(args.clip), "rows": rows}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
