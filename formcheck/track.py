@@ -132,4 +132,10 @@ class PoseTrack:
 
 
 def is_track_path(path: str | os.PathLike) -> bool:
+    """A saved track by its name: `.track.npz` (what --save-track suggests), or any `.npz` named explicitly."""
     return str(path).lower().endswith(".npz")
+
+
+def looks_like_track_file(path: str | os.PathLike) -> bool:
+    """For folder scans: only `.track.npz`, so other numpy archives lying beside the videos are left alone."""
+    return str(path).lower().endswith(TRACK_SUFFIX)

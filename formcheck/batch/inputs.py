@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..sources import is_video_path
-from ..track import is_track_path
+from ..track import is_track_path, looks_like_track_file
 
 GLOB_CHARS = set("*?[")
 
@@ -50,7 +50,7 @@ def expand_inputs(inputs: list[str | os.PathLike], recursive: bool = False) -> t
     def add_dir(d: Path) -> None:
         pattern = "**/*" if recursive else "*"
         for p in sorted(d.glob(pattern)):
-            if p.is_file() and (is_video_path(p) or is_track_path(p)) and not p.name.startswith("."):
+            if p.is_file() and (is_video_path(p) or looks_like_track_file(p)) and not p.name.startswith("."):
                 found.setdefault(str(p), None)
 
     for raw in inputs:
@@ -68,7 +68,7 @@ def expand_inputs(inputs: list[str | os.PathLike], recursive: bool = False) -> t
                 mp = Path(m)
                 if mp.is_dir():
                     add_dir(mp)
-                elif is_video_path(mp) or is_track_path(mp):
+                elif is_video_path(mp) or looks_like_track_file(mp):
                     found.setdefault(m, None)
     # The same file reached twice (a folder and a glob, or ./x and x) runs once.
     unique: dict[str, str] = {}
