@@ -180,6 +180,18 @@ def _codes(value: str) -> tuple[str, ...]:
     return tuple(value.split()) if value else ()
 
 
+def _day_clauses(since, until) -> tuple[list[str], list]:
+    """SQL conditions (and their arguments) for sessions whose day is within [since, until]."""
+    clauses, args = [], []
+    if since is not None:
+        clauses.append("day >= ?")
+        args.append(_parse_day(since))
+    if until is not None:
+        clauses.append("day <= ?")
+        args.append(_parse_day(until))
+    return clauses, args
+
+
 def _parse_day(value: date | str | None) -> str | None:
     if value is None:
         return None
@@ -326,16 +338,10 @@ class HistoryStore:
             return "1", []
         if not ids and since is None and until is None:
             raise HistoryError("say which sessions to delete: session ids, a day range, or all")
-        clauses, args = [], []
+        clauses, args = _day_clauses(since, until)
         if ids:
-            clauses.append(f"id IN ({','.join('?' * len(ids))})")
-            args.extend(ids)
-        if since is not None:
-            clauses.append("day >= ?")
-            args.append(_parse_day(since))
-        if until is not None:
-            clauses.append("day <= ?")
-            args.append(_parse_day(until))
+            clauses.insert(0, f"id IN ({','.join('?' * len(ids))})")
+            args[:0] = list(ids)
         return " AND ".join(clauses), args
 
     # reading -------------------------------------------------------------------------------------------------------
@@ -343,14 +349,8 @@ class HistoryStore:
     def sessions(self, since: date | str | None = None, until: date | str | None = None,
                  with_analysis: bool = False) -> list[SessionRecord]:
         """Sessions in time order, optionally only those whose day is within [since, until]."""
-        clauses, args = ["1"], []
-        if since is not None:
-            clauses.append("day >= ?")
-            args.append(_parse_day(since))
-        if until is not None:
-            clauses.append("day <= ?")
-            args.append(_parse_day(until))
-        where = " AND ".join(clauses)
+        clauses, args = _day_clauses(since, until)
+        where = " AND ".join(["1", *clauses])
 
         def action(conn: sqlite3.Connection | None) -> list[SessionRecord]:
             if conn is None:
