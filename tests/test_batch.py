@@ -100,6 +100,11 @@ def test_batch_isolates_bad_clips_and_writes_the_contract(tmp_path):
     lines = (out / "summary.csv").read_text().splitlines()
     assert lines[0].startswith("clip,kind,status,error,reps,valid_reps,knee_reps") and len(lines) == 1 + len(rows)
     assert not list(out.glob(".*.part"))
+    # index.html over every clip (issue 6): each clip named, the bad ones with their error.
+    index = (out / "index.html").read_text()
+    for name in rows:
+        assert name in index
+    assert "empty file" in index
     # --strict: the same batch (all resumed now) exits 1 and says which clips failed, in one line.
     strict = run_cli(str(folder), "--out", str(out), "--strict", "--quiet")
     assert strict.returncode == 1

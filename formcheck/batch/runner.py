@@ -253,7 +253,18 @@ def run_batch(inputs: list[str | os.PathLike], options: BatchOptions, progress: 
     report = BatchReport(out=out, rows=ordered, interrupted=interrupted, metrics=metrics, warnings=warnings,
                          seconds=round(time.perf_counter() - started, 2), executor=executor.describe())
     _write_summaries(report, profile, options, settings)
+    _write_index(report, [analyses.get(c.id) for c in clips])
     return report
+
+
+def _write_index(report: BatchReport, analyses: list[dict | None]) -> None:
+    """index.html over every clip (issue 6): totals, a chart of valid and faulted reps, one row per clip."""
+    from ..report import IndexRow, write_index
+
+    rows = [IndexRow(row["clip"], analysis if row["status"] in ("ok", "no_pushups", "no_person") else None,
+                     error="" if row["status"] in ("ok", "no_pushups", "no_person") else (row["error"] or row["status"]))
+            for row, analysis in zip(report.rows, analyses)]
+    write_index(rows, report.out / "index.html", title=f"batch of {len(rows)} clips")
 
 
 class _nullcontext:
