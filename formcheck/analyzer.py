@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .measures import FrameMeasures, body_line_of, frame_measures
+from .measures import SIDES, FrameMeasures, _angle2, body_line_of, frame_measures, side_weights
 from .profiles import ARTICLE, Profile
 from .reps import Phase, RepCounter, RepEvent
 from .results import Analysis, Rep, Summary
@@ -252,8 +252,6 @@ def _bends(elbow: np.ndarray, min_range: float) -> bool:
 
 
 def _nearer_arm_angle(image: np.ndarray, visibility: np.ndarray, fallback: float) -> float:
-    from .measures import SIDES, _angle2, side_weights
-
     w = side_weights(visibility)
     s = SIDES[0] if w[0] >= w[1] else SIDES[1]
     a = _angle2(image[s[0]].tolist(), image[s[1]].tolist(), image[s[2]].tolist())  # = geometry.angle_deg, bit for bit

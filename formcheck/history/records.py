@@ -27,6 +27,11 @@ def _num(value: Any) -> float | None:
     return f if f == f and f not in (float("inf"), float("-inf")) else None
 
 
+def _between(start: float | None, end: float | None) -> float | None:
+    """Seconds from start to end; None when either is unknown."""
+    return None if start is None or end is None else end - start
+
+
 @dataclass(frozen=True)
 class RepRecord:
     index: int
@@ -49,22 +54,16 @@ class RepRecord:
     @property
     def down_s(self) -> float | None:
         """Tempo: time from the top to the bottom of the rep."""
-        if self.start_s is None or self.bottom_s is None:
-            return None
-        return self.bottom_s - self.start_s
+        return _between(self.start_s, self.bottom_s)
 
     @property
     def up_s(self) -> float | None:
         """Tempo: time from the bottom back to the top."""
-        if self.bottom_s is None or self.end_s is None:
-            return None
-        return self.end_s - self.bottom_s
+        return _between(self.bottom_s, self.end_s)
 
     @property
     def duration_s(self) -> float | None:
-        if self.start_s is None or self.end_s is None:
-            return None
-        return self.end_s - self.start_s
+        return _between(self.start_s, self.end_s)
 
 
 @dataclass(frozen=True)
@@ -89,9 +88,7 @@ class SetRecord:
 
     @property
     def duration_s(self) -> float | None:
-        if self.start_s is None or self.end_s is None:
-            return None
-        return self.end_s - self.start_s
+        return _between(self.start_s, self.end_s)
 
 
 @dataclass(frozen=True)
