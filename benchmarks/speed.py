@@ -6,11 +6,16 @@ In one run, on the same clip and the same frames, times
   (c) the full analyze pipeline with no outputs (VideoSource -> PoseEstimator -> Analyzer), in a fresh process per run,
       serial (decode in the same thread, as before) and with the decode thread, and with --analysis-fps if asked,
 and prints frames per second, the real-time factor (video seconds per wall second) and the ratio (c) / (a + b); the
-median of --runs runs. Peak memory (RSS) of (c) is printed against clip length, to show it does not grow with it.
+median of --runs runs. With --workers W (default: one per core) it also times
+  (a||) W landmarkers in W threads on those frames (the model's limit on this machine), (b||) W segments decoded in
+      W threads, and (c||) the pipeline posing in W threads (parallel.py), against (a||)+(b||),
+  (d) `formcheck analyze` end to end as a user runs it (a new process: imports and model loading included),
+Peak memory (RSS) of (c) is printed against clip length, to show it does not grow with it.
 The machine (cores, CPU model) and the load average before and after are printed too: other jobs skew the numbers.
 
     python benchmarks/speed.py                                  # tayyab_pushup2.mp4 (30 fps, 1280x720), full model
     python benchmarks/speed.py --analysis-fps 15 --memory       # also the sampled pipeline, and RSS vs clip length
+    python benchmarks/speed.py --analysis-fps 15 --workers 2 --max-frames 0   # the issue's figures
     python benchmarks/speed.py --code /path/to/old/checkout     # (c) with another checkout's formcheck (before/after)
 """
 
@@ -44,10 +49,18 @@ if kw.get("analysis_fps"):
     src_kw["analysis_fps"] = kw["analysis_fps"]
 source = VideoSource(path, **src_kw)
 run_kw = {k: v for k, v in kw.items() if k == "decode_ahead" and "decode_ahead" in inspect.signature(run_stream).parameters}
-with PoseEstimator(model, num_poses=people) as estimator:  # model loading is not timed
+if kw.get("workers", 1) > 1:  # parallel posing: each thread loads its landmarker inside the timed part
+    from formcheck.pipeline import run_parallel
+    from formcheck.pose import load_mediapipe
+    load_mediapipe()  # importing mediapipe is not timed (nor is it for the single landmarker below)
     t0 = time.perf_counter()
-    analysis, _ = run_stream(source, source.info, estimator, ARTICLE, **run_kw)
+    analysis, _ = run_parallel(source, model, people, ARTICLE, kw["workers"])
     seconds = time.perf_counter() - t0
+else:
+    with PoseEstimator(model, num_poses=people) as estimator:  # model loading is not timed
+        t0 = time.perf_counter()
+        analysis, _ = run_stream(source, source.info, estimator, ARTICLE, **run_kw)
+        seconds = time.perf_counter() - t0
 video_s = analysis.frames[-1].t + 1 / source.info.fps if analysis.frames else 0.0
 # VmHWM: this process's own peak RSS (ru_maxrss can carry the parent's peak across fork and exec)
 hwm = [int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:")]
@@ -74,12 +87,13 @@ def load() -> str:
     return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
-def decode_frames(path: Path, max_frames: int):
+def decode_frames(path: Path, max_frames: int, analysis_fps: float | None = None):
+    """RGB frames in memory, as the pipeline would pose them (sampled at `analysis_fps` when given)."""
     import cv2
 
     from formcheck.sources import VideoSource
 
-    source = VideoSource(path, max_frames=max_frames or None)
+    source = VideoSource(path, max_frames=max_frames or None, analysis_fps=analysis_fps)
     return source.info, [(f.t, cv2.cvtColor(f.image, cv2.COLOR_BGR2RGB)) for f in source]
 
 
@@ -97,6 +111,70 @@ def time_landmarker(model: str, people: int, frames) -> float:
             for t, rgb in frames:
                 landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), int(round(t * 1000)))
         return time.perf_counter() - t0
+
+
+def time_landmarkers_parallel(model: str, people: int, frames, workers: int) -> float:
+    """(a||): `workers` landmarkers in as many threads, each on its contiguous share of the frames in memory."""
+    import threading
+
+    import mediapipe as mp
+
+    from formcheck.pose import PoseEstimator
+    from formcheck.quiet import quiet_native_stderr
+
+    shares = [frames[i * len(frames) // workers:(i + 1) * len(frames) // workers] for i in range(workers)]
+    estimators = [PoseEstimator(model, num_poses=people) for _ in range(workers)]
+
+    def run(est, share) -> None:
+        with quiet_native_stderr():
+            for t, rgb in share:
+                est._landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb),
+                                                 int(round(t * 1000)))
+
+    threads = [threading.Thread(target=run, args=(e, s)) for e, s in zip(estimators, shares)]
+    t0 = time.perf_counter()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    seconds = time.perf_counter() - t0
+    for est in estimators:
+        est.close()
+    return seconds
+
+
+def time_decode_parallel(path: Path, max_frames: int, workers: int, analysis_fps: float | None = None) -> float:
+    """(b||): the video read as `workers` segments in as many threads (VideoSource.segment, as parallel.py reads)."""
+    import threading
+
+    from formcheck.sources import VideoSource
+
+    source = VideoSource(path, max_frames=max_frames or None, analysis_fps=analysis_fps)
+    frames = min(source.info.frames, max_frames) if max_frames else source.info.frames
+    step = frames / source.info.fps / workers
+    bounds = [(source.first_t + i * step, source.first_t + (i + 1) * step if i < workers - 1 else None)
+              for i in range(workers)]
+    threads = [threading.Thread(target=lambda a=a, b=b: sum(1 for _ in source.segment(a, b))) for a, b in bounds]
+    t0 = time.perf_counter()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return time.perf_counter() - t0
+
+
+def run_cli(code: Path, path: Path, model: str, people: int, workers: int, analysis_fps: float | None) -> float:
+    """(d): wall clock of `python -m formcheck analyze` in a new process, as a user runs it."""
+    cmd = [sys.executable, "-m", "formcheck", "analyze", str(path), "--model", model, "--people", str(people),
+           "--workers", str(workers), "--no-log", "--quiet"]
+    if analysis_fps:
+        cmd += ["--analysis-fps", str(analysis_fps)]
+    t0 = time.perf_counter()
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=str(code))
+    seconds = time.perf_counter() - t0
+    if out.returncode != 0:
+        raise SystemExit(f"formcheck analyze failed: {out.stderr.strip().splitlines()[-1:]}")
+    return seconds
 
 
 def time_decode(path: Path, max_frames: int, analysis_fps: float | None = None) -> tuple[float, int]:
@@ -128,19 +206,28 @@ def main() -> int:
     ap.add_argument("--model", default="full")
     ap.add_argument("--people", type=int, default=2, help="num_poses, as `formcheck analyze --people` (default 2)")
     ap.add_argument("--analysis-fps", type=float, default=None, help="also time the pipeline sampled at this rate")
+    ap.add_argument("--workers", type=int, default=None, help="parallel landmarkers (default: one per core, max 4)")
     ap.add_argument("--code", type=Path, default=ROOT, help="the checkout whose pipeline (c) runs (before/after)")
     ap.add_argument("--memory", action="store_true", help="peak RSS of (c) against clip length (longer clip)")
     ap.add_argument("--memory-clip", type=Path, default=ROOT.parent / "shared" / "clips" / "tayyab_pushup.mp4")
     ap.add_argument("--json", type=Path, default=None, help="write the numbers here")
     args = ap.parse_args()
+    if args.workers is None:
+        from formcheck.parallel import default_workers
+
+        args.workers = default_workers()
 
     print(f"machine: {machine()}")
     print(f"load average before: {load()}")
-    info, frames = decode_frames(args.clip, args.max_frames)
-    n = len(frames)
-    video_s = frames[-1][0] + 1 / info.fps
-    print(f"clip: {args.clip.name}, {info.width}x{info.height} at {info.fps:.2f} fps, {n} frames ({video_s:.1f} s of "
-          f"video); model {args.model}, people {args.people}; median of {args.runs} runs\n")
+    info, _ = decode_frames(args.clip, 1)
+    from formcheck.sources import VideoSource
+
+    probe = VideoSource(args.clip, max_frames=args.max_frames or None)
+    n_video = min(probe.info.frames, args.max_frames) if args.max_frames else probe.info.frames
+    video_s = n_video / info.fps
+    workers = args.workers
+    print(f"clip: {args.clip.name}, {info.width}x{info.height} at {info.fps:.2f} fps, {n_video} frames ({video_s:.1f} s "
+          f"of video); model {args.model}, people {args.people}; median of {args.runs} runs; workers {workers}\n")
 
     rows = []
 
@@ -149,18 +236,11 @@ def main() -> int:
         rows.append({"step": name, "seconds": round(med, 3), "runs": [round(s, 3) for s in secs],
                      "frames": frames_done, "fps": round(frames_done / med, 1), "realtime": round(video_s / med, 2),
                      "note": note})
-        print(f"{name:44s} {med:7.2f} s {frames_done / med:7.1f} frames/s {video_s / med:6.2f}x real time  {note}",
+        print(f"{name:52s} {med:7.2f} s {frames_done / med:7.1f} frames/s {video_s / med:6.2f}x real time  {note}",
               flush=True)
         return med
 
-    a = row("(a) landmarker on decoded frames", [time_landmarker(args.model, args.people, frames)
-                                                 for _ in range(args.runs)], n)
-    del frames
-    b = row("(b) decoding alone", [time_decode(args.clip, args.max_frames)[0] for _ in range(args.runs)], n)
-    limit = a + b
-    print(f"{'(a)+(b)':44s} {limit:7.2f} s {n / limit:7.1f} frames/s {video_s / limit:6.2f}x real time")
-
-    def pipeline(name: str, **kw) -> dict:
+    def pipeline(name: str, limit: float, **kw) -> dict:
         runs = [run_pipeline(args.code, args.clip, args.model, args.people, args.max_frames, **kw)
                 for _ in range(args.runs)]
         med = row(name, [r["seconds"] for r in runs], runs[0]["analysed"],
@@ -168,21 +248,47 @@ def main() -> int:
         rows[-1]["ratio"] = round(med / limit, 3)
         return runs[0]
 
-    pipeline("(c) pipeline, decode in the same thread", decode_ahead=0)
-    pipeline("(c) pipeline, decode thread (default)", decode_ahead=4)
-    if args.analysis_fps:
-        dec = [time_decode(args.clip, args.max_frames, args.analysis_fps) for _ in range(args.runs)]
-        row(f"(b) decoding, --analysis-fps {args.analysis_fps:g} ({dec[0][1]} kept)", [d for d, _ in dec], n,
-            "skipped frames grabbed, not retrieved")
-        pipeline(f"(c) pipeline, --analysis-fps {args.analysis_fps:g}", decode_ahead=4, analysis_fps=args.analysis_fps)
+    for rate in [None] + ([args.analysis_fps] if args.analysis_fps else []):
+        tag = f"--analysis-fps {rate:g}" if rate else "every frame"
+        print(f"-- {tag}")
+        _, frames = decode_frames(args.clip, args.max_frames, rate)
+        n = len(frames)
+        a = row(f"(a) landmarker on decoded frames, {tag}",
+                [time_landmarker(args.model, args.people, frames) for _ in range(args.runs)], n)
+        a_par = None
+        if workers > 1:
+            a_par = row(f"(a||) {workers} landmarkers in {workers} threads",
+                        [time_landmarkers_parallel(args.model, args.people, frames, workers)
+                         for _ in range(args.runs)], n)
+            rows[-1]["note"] = f"speed-up over (a): {a / a_par:.2f}"
+            print(f"{'':52s} speed-up over (a): {a / a_par:.2f}")
+        del frames
+        dec = [time_decode(args.clip, args.max_frames, rate) for _ in range(args.runs)]
+        b = row(f"(b) decoding alone", [d for d, _ in dec], n, "skipped frames grabbed, not retrieved" if rate else "")
+        print(f"{'(a)+(b)':52s} {a + b:7.2f} s {n / (a + b):7.1f} frames/s {video_s / (a + b):6.2f}x real time")
+        pipeline(f"(c) pipeline, 1 landmarker, decode thread", a + b, decode_ahead=4, analysis_fps=rate)
+        if workers > 1:
+            b_par = row(f"(b||) decoding, {workers} segments in {workers} threads",
+                        [time_decode_parallel(args.clip, args.max_frames, workers, rate) for _ in range(args.runs)], n)
+            lim = a_par + b_par
+            print(f"{'(a||)+(b||)':52s} {lim:7.2f} s {n / lim:7.1f} frames/s {video_s / lim:6.2f}x real time")
+            pipeline(f"(c||) pipeline, {workers} landmarker threads", lim, analysis_fps=rate, workers=workers)
+        if not args.max_frames:  # the CLI reads the whole clip
+            row(f"(d) `formcheck analyze` end to end, {workers} workers",
+                [run_cli(args.code, args.clip, args.model, args.people, workers, rate) for _ in range(args.runs)], n,
+                "new process: imports and model loading included")
+        print()
 
     if args.memory:
-        print(f"\npeak RSS of (c) against clip length ({args.memory_clip.name}, decode thread, every frame):")
-        for frames_n in (150, 600, 0):
-            r = run_pipeline(args.code, args.memory_clip, args.model, args.people, frames_n, decode_ahead=4)
-            rows.append({"step": "memory", "clip": args.memory_clip.name, "max_frames": frames_n,
-                         "video_s": round(r["video_s"], 1), "rss_mb": round(r["rss_mb"])})
-            print(f"  {r['video_s']:6.1f} s of video ({r['analysed']:5d} frames analysed): peak RSS {r['rss_mb']:6.0f} MB")
+        for w in sorted({1, workers}):
+            print(f"\npeak RSS of (c) against clip length ({args.memory_clip.name}, {w} landmarker(s), every frame):")
+            for frames_n in (150, 600, 0):
+                r = run_pipeline(args.code, args.memory_clip, args.model, args.people, frames_n, decode_ahead=4,
+                                 workers=w)
+                rows.append({"step": "memory", "workers": w, "clip": args.memory_clip.name, "max_frames": frames_n,
+                             "video_s": round(r["video_s"], 1), "rss_mb": round(r["rss_mb"])})
+                print(f"  {r['video_s']:6.1f} s of video ({r['analysed']:5d} frames analysed): "
+                      f"peak RSS {r['rss_mb']:6.0f} MB")
     print(f"\nload average after: {load()}")
     if args.json:
         args.json.write_text(json.dumps({"machine": machine(), "clip": str(args.clip), "rows": rows}, indent=1))

@@ -93,6 +93,8 @@ def analyze(
     analysis_fps: Optional[float] = typer.Option(None, "--analysis-fps", min=1.0,
                                                  help="Analyse at most this many frames per second of video (faster; "
                                                  "push-ups need about 15). Default: every frame."),
+    workers: int = typer.Option(0, "--workers", "-w", min=0, max=16,
+                                help="Pose models run in parallel on one video (0: one per CPU core, at most 4)."),
 ) -> None:
     """Count push-ups and judge each rep in a video (or a saved landmark track)."""
     from .pipeline import analyze_path
@@ -124,7 +126,8 @@ def analyze(
             with _progress(quiet, path) as progress:
                 try:
                     analysis = analyze_path(path, prof, model, num_poses=people, sinks=sinks, save_track=save_track,
-                                            progress=progress, analysis_fps=analysis_fps)
+                                            progress=progress, analysis_fps=analysis_fps,
+                                            workers=workers or None)
                 finally:
                     if video_sink is not None:
                         video_sink.close()
@@ -164,8 +167,12 @@ class _progress:
     def __enter__(self):
         if not self.enabled:
             return None
+        from .quiet import terminal_stderr
+
+        # the real stderr: fd 2 is silenced while landmarkers run (nearly all the time when they run in parallel)
+        bar_console = Console(file=terminal_stderr(), force_terminal=True)
         self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TextColumn("{task.fields[fps]:.0f} fps"), TimeRemainingColumn(), console=err,
+                            TextColumn("{task.fields[fps]:.0f} fps"), TimeRemainingColumn(), console=bar_console,
                             transient=True)
         self.bar.__enter__()
         self.task = self.bar.add_task(self.path.name, total=None, fps=0.0)

@@ -60,31 +60,76 @@ def run_stream(frames: Iterable[Frame], info: SourceInfo, estimator: PoseEstimat
         close = getattr(stream, "close", None)
         if close is not None:
             close()  # stops and joins the decode thread at once, even when a sink or the model failed
+    return _finish(analyzer, info, done, estimator, kept if keep_track else None)
+
+
+def _finish(analyzer: Analyzer, info: SourceInfo, done: int, estimator, kept: list[PoseFrame] | None
+            ) -> tuple[Analysis, PoseTrack | None]:
+    """The analysis (and the track, when the poses were kept) once every frame has been fed."""
     analyzer.finish()
     source = info.to_dict()
     source["frames_read"] = done
-    analysis = analyzer.result(source=source, model=estimator.spec.name, people=estimator.people_note())
+    people = estimator.people_note()
+    analysis = analyzer.result(source=source, model=estimator.spec.name, people=people)
     track = None
-    if keep_track:
+    if kept is not None:
         track = PoseTrack.from_frames(kept, info.width, info.height, info.yielded_fps(),
                                       {"source": source, "model": estimator.spec.name,
-                                       "model_sha256": estimator.spec.sha256, "people": estimator.people_note()})
+                                       "model_sha256": estimator.spec.sha256, "people": people})
     return analysis, track
+
+
+def run_parallel(source: VideoSource, model: str, num_poses: int, profile: Profile, workers: int,
+                 sinks: Iterable[FrameSink] = (), keep_track: bool = False,
+                 progress: Progress | None = None) -> tuple[Analysis, PoseTrack | None]:
+    """As `run_stream`, with the video posed by `workers` landmarkers in parallel (see parallel.py).
+
+    The analyzer takes the poses in time order as they come. Frame sinks need the pictures with the poses: they
+    get them in a second, sequential read of the video replaying the poses (decoding is cheap next to the model).
+    """
+    from .parallel import ParallelPoser, TrackReplay
+
+    poser = ParallelPoser(source, model, num_poses, workers)
+    info = source.info
+    sinks = list(sinks)
+    analyzer = Analyzer(profile, info.width, info.height)
+    kept: list[PoseFrame] = []
+    done = 0
+    for pose in poser.poses(progress):
+        analyzer.feed(pose)
+        if keep_track or sinks:
+            kept.append(pose)
+        done += 1
+    analysis, track = _finish(analyzer, info, done, poser, kept if (keep_track or sinks) else None)
+    if sinks:  # same poses, same analyzer: the same analysis, now with the frames drawn
+        analysis, _ = run_stream(source, info, TrackReplay(track, poser.spec, poser.people_note()), profile,
+                                 sinks)
+    return analysis, (track if keep_track else None)
 
 
 def analyze_video(path: str | os.PathLike, profile: Profile | str = ARTICLE, model: str = "full", *,
                   num_poses: int = 2, sinks: Iterable[FrameSink] = (), save_track: str | os.PathLike | None = None,
                   progress: Progress | None = None, max_frames: int | None = None,
-                  analysis_fps: float | None = None, decode_ahead: int = 4) -> Analysis:
+                  analysis_fps: float | None = None, decode_ahead: int = 4, workers: int | None = None) -> Analysis:
     """Analyse a video file: count reps and judge each against the profile.
 
     `analysis_fps` analyses at most that many frames per second of video (push-ups need about 15); None keeps
-    every frame. `decode_ahead`: see `run_stream`.
+    every frame. `workers`: landmarkers posing the video in parallel (None: one per core, at most 4; 1: the
+    single-threaded stream). `decode_ahead`: see `run_stream`.
 
     >>> analysis = analyze_video("pushups.mp4")          # doctest: +SKIP
     >>> analysis.summary.reps, analysis.summary.faults     # doctest: +SKIP
     """
+    from .parallel import default_workers
+
     source = VideoSource(path, max_frames=max_frames, analysis_fps=analysis_fps)
+    workers = default_workers() if workers is None else max(1, int(workers))
+    if workers > 1:
+        analysis, track = run_parallel(source, model, num_poses, _profile(profile), workers, sinks,
+                                       keep_track=save_track is not None, progress=progress)
+        if track is not None:
+            track.save(save_track)
+        return analysis
     with PoseEstimator(model, num_poses=num_poses) as estimator:
         analysis, track = run_stream(source, source.info, estimator, _profile(profile), sinks,
                                      keep_track=save_track is not None, progress=progress,

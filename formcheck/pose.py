@@ -110,6 +110,16 @@ class PersonSelector:
         return best
 
 
+def load_mediapipe():
+    """MediaPipe's vision tasks (importing them takes ~1 s: do it once, before threads that each need them)."""
+    with quiet_native_stderr():
+        try:
+            from mediapipe.tasks.python import BaseOptions, vision
+        except ImportError as exc:  # pragma: no cover - depends on the install
+            raise ModelError(f"mediapipe is not installed or broken: {exc}") from None
+    return BaseOptions, vision
+
+
 class PoseEstimator:
     """Wraps PoseLandmarker in VIDEO mode. Use as a context manager so the native graph is closed cleanly."""
 
@@ -117,10 +127,7 @@ class PoseEstimator:
         self.spec: ModelSpec = resolve_model(model)
         self.num_poses = num_poses
         with quiet_native_stderr():
-            try:
-                from mediapipe.tasks.python import BaseOptions, vision
-            except ImportError as exc:  # pragma: no cover - depends on the install
-                raise ModelError(f"mediapipe is not installed or broken: {exc}") from None
+            BaseOptions, vision = load_mediapipe()
             self._mp_image = __import__("mediapipe").Image
             self._mp_format = __import__("mediapipe").ImageFormat.SRGB
             options = vision.PoseLandmarkerOptions(

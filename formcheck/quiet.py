@@ -1,10 +1,60 @@
-"""Silence for native libraries (MediaPipe, FFmpeg) that log straight to file descriptor 2."""
+"""Silence for native libraries (MediaPipe, FFmpeg) that log straight to file descriptor 2.
+
+fd 2 is one per process, so the silence is too: several threads running landmarkers at once (parallel posing)
+share one redirection, made by the first to enter and undone by the last to leave. What formcheck itself shows on
+stderr (progress bars, errors) goes through `terminal_stderr()`, a copy of fd 2 taken before any silencing, so it
+is never swallowed while a landmarker runs.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import sys
+import threading
+
+_lock = threading.Lock()
+_depth = 0  # how many threads are inside quiet_native_stderr()
+_saved_fd: int | None = None  # the real fd 2 while silenced
+_terminal: io.TextIOBase | None = None
+
+
+def terminal_stderr() -> io.TextIOBase:
+    """A text stream on the real stderr that stays audible while native logging is silenced."""
+    global _terminal
+    with _lock:
+        if _terminal is None:
+            try:
+                fd = os.dup(_saved_fd if _saved_fd is not None else sys.stderr.fileno())
+                _terminal = io.TextIOWrapper(io.FileIO(fd, "w"), encoding=sys.stderr.encoding or "utf-8",
+                                             errors="replace", line_buffering=True)
+            except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+                _terminal = sys.stderr  # no real fd (captured by a test runner, an IDE): the stream as it is
+        return _terminal
+
+
+def _silence() -> None:
+    global _depth, _saved_fd
+    with _lock:
+        if _depth == 0:
+            sys.stderr.flush()
+            saved = os.dup(2)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)
+            os.close(devnull)
+            _saved_fd = saved
+        _depth += 1
+
+
+def _restore() -> None:
+    global _depth, _saved_fd
+    with _lock:
+        _depth -= 1
+        if _depth == 0 and _saved_fd is not None:
+            os.dup2(_saved_fd, 2)
+            os.close(_saved_fd)
+            _saved_fd = None
 
 
 @contextlib.contextmanager
@@ -14,16 +64,11 @@ def quiet_native_stderr():
         yield
         return
     try:
-        sys.stderr.flush()
-        saved = os.dup(2)
+        _silence()
     except (OSError, ValueError):
         yield
         return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
     try:
         yield
     finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
+        _restore()

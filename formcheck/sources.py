@@ -78,10 +78,10 @@ class FrameSampler:
     1/rate seconds (counted from the first frame). At 30 fps and rate 15 that is every other frame; at 24 fps, 15
     of every 24. A quarter of a source frame of tolerance keeps container jitter from shifting the pattern."""
 
-    def __init__(self, rate: float | None, fps: float):
+    def __init__(self, rate: float | None, fps: float, t0: float | None = None):
         self.rate = rate if rate and math.isfinite(rate) and rate > 0 and rate < fps else None
         self.tolerance = 0.25 * (self.rate or 0.0) / fps if fps > 0 else 0.0
-        self.t0: float | None = None
+        self.t0 = t0  # the video's first frame time; None: the first frame offered
         self.slot = -1
 
     def keep(self, t: float) -> bool:
@@ -101,11 +101,14 @@ class VideoSource:
 
     `analysis_fps` yields at most that many frames per second of video (the others are grabbed, never decoded
     into images); each yielded frame keeps its own index in the video and its own timestamp.
+    `segment(start, stop)` reads part of the video (frames start..stop-1) and yields the same frames, with the same
+    times, as reading the whole video would (parallel posing reads a video in segments).
     """
 
     def __init__(self, path: str | os.PathLike, max_frames: int | None = None, analysis_fps: float | None = None):
         self.path = Path(path)
         self.max_frames = max_frames
+        self.first_t = 0.0  # the first frame's time: where the analysis-rate slots are counted from
         if analysis_fps is not None and not (math.isfinite(analysis_fps) and analysis_fps > 0):
             raise SourceError(f"the analysis frame rate must be a positive number, not {analysis_fps}")
         self.analysis_fps = analysis_fps
@@ -124,6 +127,8 @@ class VideoSource:
             rotation = int(cap.get(cv2.CAP_PROP_ORIENTATION_META) or 0) % 360
             with quiet_native_stderr():
                 ok, first = cap.read()
+            if ok:
+                self.first_t = TimestampClock(fps)(0, cap.get(cv2.CAP_PROP_POS_MSEC))
         finally:
             cap.release()
         if not ok or first is None:
@@ -144,26 +149,59 @@ class VideoSource:
         return cap
 
     def __iter__(self) -> Iterator[Frame]:
-        cap = self._open()
+        return self.segment(self.first_t, None)
+
+    def segment(self, t_start: float, t_stop: float | None) -> Iterator[Frame]:
+        """The frames whose time is in [t_start, t_stop) (t_stop None: to the end), sampled exactly as when
+        reading the whole video, so consecutive segments yield every frame once.
+
+        Seeking by frame number is not exact in OpenCV (it can land a frame off), but each decoded frame's own
+        timestamp is: so we seek to a little before t_start, then read forward and go by the frames' times.
+        The indices of frames after a seek are OpenCV's position, right to within a frame or so."""
         clock = TimestampClock(self.info.fps)
-        sampler = FrameSampler(self.analysis_fps, self.info.fps)
-        index = 0  # frames of the video read so far (max_frames counts these)
+        sampler = FrameSampler(self.analysis_fps, self.info.fps, t0=self.first_t)
+        cap, index = self._open(), 0
+        target = int((t_start - self.first_t - self.SEEK_MARGIN_S) * self.info.fps)
+        if target > 0:
+            with quiet_native_stderr():
+                landed = cap.set(cv2.CAP_PROP_POS_FRAMES, target) and cap.grab()
+                if landed:
+                    index = max(1, int(cap.get(cv2.CAP_PROP_POS_FRAMES)))
+                    t = clock(index - 1, cap.get(cv2.CAP_PROP_POS_MSEC))
+                    landed = t < t_start
+                if landed:
+                    sampler.keep(t)  # the frame before decides whether the first one of ours opens a new slot
+                else:  # could not seek, or landed past the start: read from the beginning (slower, always right)
+                    cap.release()
+                    cap, index = self._open(), 0
+                    clock = TimestampClock(self.info.fps)
+        yield from self._read(cap, index, clock, sampler, t_start, t_stop)
+
+    SEEK_MARGIN_S = 1.0  # seek this far before a segment's start: OpenCV's seeks can land a frame or two off
+
+    def _read(self, cap: cv2.VideoCapture, index: int, clock: TimestampClock, sampler: FrameSampler,
+              t_from: float, t_stop: float | None) -> Iterator[Frame]:
+        """Grab frames from `cap` (positioned at frame `index`): those before `t_from` only set the clock and the
+        sampler; kept frames in [t_from, t_stop) are retrieved and yielded. Releases `cap`."""
         yielded = 0
         try:
             while self.max_frames is None or index < self.max_frames:
                 if not cap.grab():  # demux and decode; the image is only converted (retrieved) for kept frames
                     break
                 t = clock(index, cap.get(cv2.CAP_PROP_POS_MSEC))
-                if sampler.keep(t):
-                    ok, image = cap.retrieve()
-                    if not ok or image is None:
-                        break
-                    yield Frame(index, t, image)
-                    yielded += 1
                 index += 1
+                if t_stop is not None and t >= t_stop:
+                    break
+                if not sampler.keep(t) or t < t_from:
+                    continue
+                ok, image = cap.retrieve()
+                if not ok or image is None:
+                    break
+                yield Frame(index - 1, t, image)
+                yielded += 1
         finally:
             cap.release()
-        if yielded == 0:
+        if yielded == 0 and t_from <= self.first_t:  # a later segment may be empty (the video ended before it)
             raise SourceError(f"no frame could be decoded: {self.path}")
 
 
