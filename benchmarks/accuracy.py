@@ -28,6 +28,7 @@ def main() -> int:
     ap.add_argument("--json", type=Path, default=None, help="write the per-clip rows here")
     ap.add_argument("--analysis-fps", type=float, default=None, help="videos: analyse at most this many frames/s")
     ap.add_argument("--people", type=int, default=2, help="videos: how many people the landmarker looks for")
+    ap.add_argument("--workers", type=int, default=None, help="videos: parallel landmarkers (default: one per core)")
     args = ap.parse_args()
     labels = json.loads((args.clips / "labels.json").read_text())["clips"]
 
@@ -40,7 +41,7 @@ def main() -> int:
             analysis = analyze_track_file(path, args.profile)
         else:
             analysis = analyze_video(args.clips / name, args.profile, analysis_fps=args.analysis_fps,
-                                     num_poses=args.people)
+                                     num_poses=args.people, workers=args.workers)
         s = analysis.summary
         truth = label["reps"]
         if truth is None:

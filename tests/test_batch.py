@@ -353,7 +353,7 @@ def test_one_landmarker_reused_gives_the_fresh_results(short_videos, tmp_path):
     assert rows["corrupt.mp4"]["status"] == "error"
     assert len({rows[v]["worker"] for v in SHORT_VIDEOS}) == 1  # one process, one landmarker, three clips
     for v in SHORT_VIDEOS:
-        fresh = json.loads(analysis_json(analyze_video(short_videos / v)))
+        fresh = json.loads(analysis_json(analyze_video(short_videos / v, workers=1)))  # one landmarker, as a worker
         assert contract(out / f"{v}.json") == fresh, v
 
 
@@ -376,3 +376,13 @@ def test_dask_cluster_gives_the_same_results_as_the_local_pool(short_videos, tmp
     assert len(files) == len(SHORT_VIDEOS) + 2
     for name in files:  # byte for byte
         assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
+
+
+def test_analysis_fps_is_part_of_what_a_result_depends_on():
+    from formcheck.batch.runner import batch_settings
+    from formcheck.profiles import ARTICLE
+
+    every = batch_settings(ARTICLE, None, 2)["video"]
+    sampled = batch_settings(ARTICLE, None, 2, 15)["video"]
+    assert "analysis_fps" not in every and sampled["analysis_fps"] == 15.0
+    assert batch_settings(ARTICLE, None, 2, 15)["track"] == batch_settings(ARTICLE, None, 2)["track"]

@@ -218,8 +218,8 @@ def test_decode_thread_gives_the_same_result_on_a_real_clip():
     clip = CLIPS / "v1kramb_short-pushup.mp4"
     if not clip.exists():
         pytest.skip(f"no real clip at {clip}")
-    threaded = analysis_json(analyze_video(clip, decode_ahead=4))
-    serial = analysis_json(analyze_video(clip, decode_ahead=0))
+    threaded = analysis_json(analyze_video(clip, decode_ahead=4, workers=1))
+    serial = analysis_json(analyze_video(clip, decode_ahead=0, workers=1))
     assert threaded == serial
     assert json.loads(threaded)["summary"]["reps"] >= 1
     sampled = analyze_video(clip, analysis_fps=15)

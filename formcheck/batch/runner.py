@@ -48,6 +48,7 @@ class BatchOptions:
     profile: Profile | str = ARTICLE
     model: str = "full"
     num_poses: int = 2
+    analysis_fps: float | None = None  # None: every frame
     workers: int = 0  # 0: one per core
     force: bool = False
     labels: Path | None = None
@@ -134,11 +135,14 @@ def code_digest() -> str:
     return h.hexdigest()[:16]
 
 
-def batch_settings(profile: Profile, model_spec, num_poses: int) -> dict[str, dict]:
+def batch_settings(profile: Profile, model_spec, num_poses: int, analysis_fps: float | None = None
+                   ) -> dict[str, dict]:
     """What a result depends on besides its input, per kind of input (a track does not use the model)."""
     base = {"batch_format": BATCH_FORMAT, "formcheck": __version__, "code": code_digest(),
             "profile": profile.to_dict()}
     video = dict(base, num_poses=num_poses)
+    if analysis_fps:  # absent when every frame is analysed, so results from before the option still resume
+        video["analysis_fps"] = float(analysis_fps)
     if model_spec is not None:
         video.update(model=model_spec.name, model_sha256=model_spec.sha256)
     return {"track": base, "video": video}
@@ -170,7 +174,7 @@ def run_batch(inputs: list[str | os.PathLike], options: BatchOptions, progress: 
         from ..models import resolve_model
 
         model_spec = resolve_model(options.model)  # a missing or corrupt model fails the batch at once, in one line
-    settings = batch_settings(profile, model_spec, options.num_poses)
+    settings = batch_settings(profile, model_spec, options.num_poses, options.analysis_fps)
     clips = prepare_clips(paths, settings)
     workers = options.workers or default_workers()
     executor = make_executor(options.executor, workers, options.address)
@@ -188,7 +192,8 @@ def run_batch(inputs: list[str | os.PathLike], options: BatchOptions, progress: 
             analyses[clip.id] = previous
             continue
         jobs.append({"id": clip.id, "path": clip.path, "kind": clip.kind, "profile": profile,
-                     "model": str(options.model), "num_poses": options.num_poses})
+                     "model": str(options.model), "num_poses": options.num_poses,
+                     "analysis_fps": options.analysis_fps})
     by_id = {c.id: c for c in clips}
     # Longest first: the pool ends with short clips on every worker instead of one long clip on one.
     jobs.sort(key=lambda j: -by_id[j["id"]].expected_frames)
@@ -316,7 +321,7 @@ def _write_summaries(report: BatchReport, profile: Profile, options: BatchOption
     doc = {"formcheck": __version__, "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
            "interrupted": report.interrupted, "seconds": report.seconds, "executor": report.executor,
            "settings": {"profile": profile.name, "model": str(options.model), "people": options.num_poses,
-                        "force": options.force, "labels": str(options.labels) if options.labels else None},
+                        "analysis_fps": options.analysis_fps, "force": options.force, "labels": str(options.labels) if options.labels else None},
            "counts": report.counts(), "clips": report.rows}
     if report.metrics is not None:
         doc["metrics"] = {k: report.metrics[k] for k in ("strict", "tolerant", "negatives")}

@@ -48,7 +48,7 @@ def _one_line(text: str) -> str:
 def process_clip(job: dict) -> dict:
     """Analyse one clip. Never raises for a bad clip: the result carries `status` and a one-line `error`.
 
-    job: {"id", "path", "kind" (video|track), "profile" (Profile), "model", "num_poses"}.
+    job: {"id", "path", "kind" (video|track), "profile" (Profile), "model", "num_poses", "analysis_fps" (optional)}.
     """
     from ..pipeline import analyze_track_file, run_stream
     from ..sources import VideoSource
@@ -66,7 +66,7 @@ def process_clip(job: dict) -> dict:
             analysis = analyze_track_file(job["path"], profile)
             frames = len(analysis.frames) or int(analysis.source.get("frames", 0) or 0)
         else:
-            source = VideoSource(job["path"])
+            source = VideoSource(job["path"], analysis_fps=job.get("analysis_fps"))
             estimator = _estimator(job["model"], job["num_poses"])
             estimator.start_clip()  # one landmarker per worker, fresh for each clip
             report = _throttled(clip_id)
