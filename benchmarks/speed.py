@@ -49,13 +49,14 @@ if kw.get("analysis_fps"):
     src_kw["analysis_fps"] = kw["analysis_fps"]
 source = VideoSource(path, **src_kw)
 run_kw = {k: v for k, v in kw.items() if k == "decode_ahead" and "decode_ahead" in inspect.signature(run_stream).parameters}
-if kw.get("workers", 1) > 1:  # parallel posing: each thread loads its landmarker inside the timed part
+if kw.get("workers", 1) > 1:  # parallel posing; as for one landmarker below, model loading is not timed
     from formcheck.pipeline import run_parallel
-    from formcheck.pose import load_mediapipe
-    load_mediapipe()  # importing mediapipe is not timed (nor is it for the single landmarker below)
+    estimators = [PoseEstimator(model, num_poses=people) for _ in range(kw["workers"])]
     t0 = time.perf_counter()
-    analysis, _ = run_parallel(source, model, people, ARTICLE, kw["workers"])
+    analysis, _ = run_parallel(source, model, people, ARTICLE, kw["workers"], estimators=estimators)
     seconds = time.perf_counter() - t0
+    for e in estimators:
+        e.close()
 else:
     with PoseEstimator(model, num_poses=people) as estimator:  # model loading is not timed
         t0 = time.perf_counter()

@@ -183,6 +183,10 @@ class _progress:
         fps = done / task.elapsed if task.elapsed else 0.0
         self.bar.update(self.task, completed=done, total=total or None, fps=fps)
 
+    def stage(self, name: str) -> None:
+        """A second pass over the video (drawing the annotated video after parallel posing): the bar starts over."""
+        self.bar.reset(self.task, description=f"{self.path.name} ({name})", completed=0)
+
     def __exit__(self, *exc):
         if self.bar is not None:
             self.bar.__exit__(*exc)

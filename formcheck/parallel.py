@@ -27,7 +27,7 @@ from .pose import PoseEstimator, load_mediapipe
 from .sources import VideoSource
 from .track import PoseFrame, PoseTrack
 
-MIN_CHUNK_S = 3.0  # shorter chunks cost more in seeking and re-detection than they gain in balance
+MIN_CHUNK_S = 5.0  # shorter chunks cost more (seeking, re-detecting the person) than they gain in balance
 CHUNKS_PER_WORKER = 4  # at most: enough to even out slow and fast stretches
 POLL_S = 0.2  # how often the waiting thread reports progress
 
@@ -81,9 +81,14 @@ class ParallelPoser:
     model: str = "full"
     num_poses: int = 2
     workers: int = field(default_factory=default_workers)
+    estimators: list[PoseEstimator] | None = None  # loaded landmarkers to reuse (one per worker); None: made here
 
     def __post_init__(self) -> None:
-        self.spec: ModelSpec = resolve_model(self.model)  # a missing model fails here, before any thread starts
+        if self.estimators:
+            self.workers = len(self.estimators)
+            self.spec: ModelSpec = self.estimators[0].spec
+        else:
+            self.spec = resolve_model(self.model)  # a missing model fails here, before any thread starts
         load_mediapipe()  # imported once here, not by each thread at once (they would wait on each other)
         info = self.source.info
         duration = info.frames / info.fps if info.frames > 0 and info.fps > 0 else math.nan
@@ -94,7 +99,10 @@ class ParallelPoser:
         self._notes: list[dict] = []
 
     def poses(self, progress: Progress | None = None) -> Iterator[PoseFrame]:
+        """The poses of every analysed frame in time order; threads start on the first `next()` and are joined
+        when the iteration ends, fails or is closed. Progress is reported from the calling thread."""
         chunks = self.chunks
+        self.frames_read, self._notes = 0, []
         results: dict[int, _ChunkResult] = {}
         live_frames = [0] * len(chunks)  # per chunk, video frames read so far (progress)
         next_chunk = iter(chunks)
@@ -106,10 +114,11 @@ class ParallelPoser:
             with lock:
                 return next(next_chunk, None)
 
-        def work() -> None:
+        def work(slot: int) -> None:
             estimator = None
             try:
-                estimator = PoseEstimator(self.spec.path, num_poses=self.num_poses)
+                estimator = (self.estimators[slot] if self.estimators
+                             else PoseEstimator(self.spec.path, num_poses=self.num_poses))
                 while not stop.is_set() and (chunk := take()) is not None:
                     estimator.start_clip()
                     poses: list[PoseFrame] = []
@@ -137,12 +146,12 @@ class ParallelPoser:
                             break
                     changed.notify_all()
             finally:
-                if estimator is not None:
+                if estimator is not None and not self.estimators:
                     estimator.close()
                 with changed:
                     changed.notify_all()
 
-        threads = [threading.Thread(target=work, name=f"formcheck-pose-{i}", daemon=True)
+        threads = [threading.Thread(target=work, args=(i,), name=f"formcheck-pose-{i}", daemon=True)
                    for i in range(min(self.workers, len(chunks)))]
         for thread in threads:
             thread.start()

@@ -80,16 +80,17 @@ def _finish(analyzer: Analyzer, info: SourceInfo, done: int, estimator, kept: li
 
 
 def run_parallel(source: VideoSource, model: str, num_poses: int, profile: Profile, workers: int,
-                 sinks: Iterable[FrameSink] = (), keep_track: bool = False,
-                 progress: Progress | None = None) -> tuple[Analysis, PoseTrack | None]:
+                 sinks: Iterable[FrameSink] = (), keep_track: bool = False, progress: Progress | None = None,
+                 estimators: list[PoseEstimator] | None = None) -> tuple[Analysis, PoseTrack | None]:
     """As `run_stream`, with the video posed by `workers` landmarkers in parallel (see parallel.py).
 
     The analyzer takes the poses in time order as they come. Frame sinks need the pictures with the poses: they
     get them in a second, sequential read of the video replaying the poses (decoding is cheap next to the model).
+    `estimators`: loaded landmarkers to reuse, one per worker (they are left open).
     """
     from .parallel import ParallelPoser, TrackReplay
 
-    poser = ParallelPoser(source, model, num_poses, workers)
+    poser = ParallelPoser(source, model, num_poses, workers, estimators)
     info = source.info
     sinks = list(sinks)
     analyzer = Analyzer(profile, info.width, info.height)
@@ -102,8 +103,11 @@ def run_parallel(source: VideoSource, model: str, num_poses: int, profile: Profi
         done += 1
     analysis, track = _finish(analyzer, info, done, poser, kept if (keep_track or sinks) else None)
     if sinks:  # same poses, same analyzer: the same analysis, now with the frames drawn
+        stage = getattr(progress, "stage", None)  # a progress display can say it starts over for this pass
+        if stage is not None:
+            stage("drawing")
         analysis, _ = run_stream(source, info, TrackReplay(track, poser.spec, poser.people_note()), profile,
-                                 sinks)
+                                 sinks, progress=progress if stage is not None else None)
     return analysis, (track if keep_track else None)
 
 

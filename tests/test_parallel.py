@@ -164,6 +164,17 @@ def test_stopping_early_joins_the_threads(tmp_path, fake):
     assert not _pose_threads()
 
 
+def test_given_landmarkers_are_reused_and_left_open(tmp_path, fake):
+    closed = []
+    given = [FakeEstimator("m"), FakeEstimator("m")]
+    for e in given:
+        e.close = lambda e=e: closed.append(e)
+    source = VideoSource(_video(tmp_path / "v.mp4", 30, 300))
+    poser = ParallelPoser(source, workers=4, estimators=given)
+    assert poser.workers == 2 and len(list(poser.poses())) == 300
+    assert fake.made == 2 and not closed and sum(e.seen for e in given) > 0
+
+
 def test_replay_gives_each_frame_its_pose_by_time():
     t = np.array([0.0, 1 / 15, 2 / 15])
     frames = [PoseFrame.empty(x, 1) for x in t]
