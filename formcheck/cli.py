@@ -135,6 +135,9 @@ def analyze(
             err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
             failed += 1
             continue
+        short = _ended_early(analysis)
+        if short:
+            err.print(f"[yellow]warning:[/] {Path(path).name}: {short}", highlight=False, soft_wrap=True)
         if json_path:
             write_json(analysis, json_path)
         if csv_path:
@@ -153,6 +156,19 @@ def analyze(
                 console.print(line, highlight=False, style="dim")
     if failed:
         raise typer.Exit(1)
+
+
+def _ended_early(analysis) -> str | None:
+    """A video that stops well before the length its header announces is truncated or damaged: say so."""
+    src = analysis.source or {}
+    fps, frames = float(src.get("fps") or 0), int(src.get("frames") or 0)
+    if "track" in src or not analysis.frames or fps <= 0 or frames <= 0:
+        return None
+    announced, read = frames / fps, analysis.frames[-1].t + 1 / fps
+    if read >= 0.9 * announced - 1.0:
+        return None
+    return (f"the video stops at {read:.1f} s of the {announced:.1f} s its header announces (truncated or damaged?); "
+            "this is the analysis of what could be read")
 
 
 class _progress:

@@ -21,6 +21,11 @@ import numpy as np
 from .errors import SourceError
 from .quiet import quiet_native_stderr
 
+# FFmpeg (inside OpenCV) reports every damaged packet of a truncated or corrupt file on fd 2, from whichever thread
+# is decoding; we say what matters in one line instead (FORMCHECK_DEBUG=1 keeps FFmpeg's own messages).
+if not os.environ.get("FORMCHECK_DEBUG"):
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")  # AV_LOG_QUIET; read when the first capture opens
+
 VIDEO_EXTENSIONS = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv", ".flv", ".3gp")
 
 

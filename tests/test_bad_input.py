@@ -56,6 +56,27 @@ def test_truncated_video(tmp_path):
     one_line_error(run_cli("analyze", str(path)), "not a readable video")
 
 
+@pytest.mark.slow
+def test_video_cut_in_half_is_analysed_as_far_as_it_goes_with_one_warning(tmp_path):
+    """A file cut mid-stream (its index at the front): the readable part is analysed, by parallel landmarkers
+    each reading their own stretch, and one warning line says the video stops early; no FFmpeg chatter."""
+    src = CLIPS / "omartarek_pushup2.mp4"
+    if not src.exists():
+        pytest.skip("../shared is absent")
+    data = src.read_bytes()
+    path = tmp_path / "half.mp4"
+    path.write_bytes(data[: len(data) // 2])
+    done = run_cli("analyze", str(path), "--workers", "2", "--analysis-fps", "15", "--no-log", "-q",
+                   "--json", str(tmp_path / "a.json"))
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("warning:") and "stops at" in lines[0], done.stderr
+    import json
+
+    result = json.loads((tmp_path / "a.json").read_text())
+    assert 0 < result["summary"]["reps"] < 8  # some of the clip's 8 reps, from the part that was read
+
+
 def test_corrupt_track_file(tmp_path):
     path = tmp_path / "x.track.npz"
     path.write_bytes(b"PK\x03\x04 garbage")
