@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from formcheck.batch import BatchOptions, run_batch  # noqa: E402
 from formcheck.batch.inputs import expand_inputs  # noqa: E402
+from formcheck.track import is_track_path  # noqa: E402
 
 
 def cpu_model() -> str:
@@ -49,7 +50,7 @@ def main() -> int:
     args = ap.parse_args()
 
     paths, _ = expand_inputs(args.inputs)
-    paths = [p for p in paths if not p.lower().endswith(".npz")]  # the model's speed is what we measure
+    paths = [p for p in paths if not is_track_path(p)]  # the model's speed is what we measure
     if args.limit:
         paths = paths[: args.limit]
     if not paths:

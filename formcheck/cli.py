@@ -17,6 +17,7 @@ from rich.table import Table
 
 from .errors import FormcheckError
 from .profiles import PROFILES
+from .track import is_track_path
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Push-up form checker: counts reps and flags faults from video, with evidence for each verdict.")
@@ -118,7 +119,7 @@ def analyze(
                 video_sink = AnnotatedVideo(video_path, prof)
                 sinks.append(video_sink)
             report_sink = None
-            if html_path is not None and not str(path).lower().endswith(".npz"):  # a track has no pixels to show
+            if html_path is not None and not is_track_path(path):  # a track has no pixels to show
                 from .report import ReportCapture
 
                 report_sink = ReportCapture(prof)

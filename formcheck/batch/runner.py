@@ -23,6 +23,7 @@ from typing import Protocol
 from .. import __version__
 from ..errors import FormcheckError
 from ..profiles import ARTICLE, FAULT_CODES, Profile, get_profile
+from ..track import is_track_path
 from ..writers import atomic_write_text
 from .evaluate import LabelIndex, compute_metrics, load_labels, truth_columns
 from .executors import make_executor
@@ -170,7 +171,7 @@ def run_batch(inputs: list[str | os.PathLike], options: BatchOptions, progress: 
         stale.unlink(missing_ok=True)
 
     model_spec = None
-    if any(not str(p).lower().endswith(".npz") for p in paths):
+    if any(not is_track_path(p) for p in paths):
         from ..models import resolve_model
 
         model_spec = resolve_model(options.model)  # a missing or corrupt model fails the batch at once, in one line
