@@ -118,24 +118,26 @@ class Analyzer:
     def feed(self, pose: PoseFrame) -> FrameUpdate:
         t = pose.t
         cut = False
-        if self._jumped(pose):
+        key = self._pose_key(pose) if pose.found else None
+        if self._jumped(t, key):
             # The body cannot teleport or spin. A jump that lasts is a cut in an edited video: start afresh.
             # A jump that does not last is the landmarker grabbing someone else for a frame: skip those frames.
             self._jump_since = t if self._jump_since is None else self._jump_since
             if t - self._jump_since < self.profile.cut_confirm_s:
-                pose = PoseFrame.empty(t, pose.people)
+                pose, key = PoseFrame.empty(t, pose.people), None
             else:
                 cut, self._jump_since = True, None
                 self._image_filter.reset()
                 self._world_filter.reset()
         else:
             self._jump_since = None
-        if pose.found:
-            self._remember(pose)
+        if key is not None:
+            self._remember(t, key)
         image = self._image_filter(t, pose.image / self.scale) * self.scale
         world = self._world_filter(t, pose.world)
         m = frame_measures(t, image, world, pose.visibility, self.profile)
-        view = self.view.update(t, m.view_ratio, self._in_position(m))
+        in_position = self._in_position(m)
+        view = self.view.update(t, m.view_ratio, in_position)
         m.view = view if m.found else "unknown"
         if m.found:
             if view == "side":  # the nearer arm's image angle; the far arm is mostly guessed
@@ -149,34 +151,33 @@ class Analyzer:
         index = len(self.frames)
         self.frames.append(m)
         events = self.counter.interrupt(t) if cut else []
-        events += self.counter.feed(index, t, m.shoulder_drop, self._in_position(m))
+        events += self.counter.feed(index, t, m.shoulder_drop, in_position)
         new_reps = self._handle(events)
         return FrameUpdate(m, self.counter.phase, view, self.completed, new_reps, events)
 
-    @staticmethod
-    def _pose_key(pose: PoseFrame) -> tuple[np.ndarray, float]:
+    def _pose_key(self, pose: PoseFrame) -> tuple[np.ndarray, float]:
         """Torso centre (as a share of the frame) and shoulder-line yaw (world), which push-ups do not change."""
         d = pose.world[R_SHOULDER] - pose.world[L_SHOULDER]
-        return np.nanmean(pose.image[TORSO, :2], axis=0), math.degrees(math.atan2(float(d[2]), float(d[0])))
+        return (np.nanmean(pose.image[TORSO, :2], axis=0) / self.scale[:2],
+                math.degrees(math.atan2(float(d[2]), float(d[0]))))
 
-    def _remember(self, pose: PoseFrame) -> None:
-        centre, yaw = self._pose_key(pose)
-        self._last_seen = (pose.t, centre / self.scale[:2], yaw)
+    def _remember(self, t: float, key: tuple[np.ndarray, float]) -> None:
+        self._last_seen = (t, *key)
 
-    def _jumped(self, pose: PoseFrame) -> bool:
+    def _jumped(self, t: float, key: tuple[np.ndarray, float] | None) -> bool:
         """True when the body moved or turned since the last accepted sighting faster than a body can. Push-ups
         neither move the torso across the frame nor turn the shoulder line; a cut from a side camera to a front
         one turns it by about 90 degrees at once."""
         last = self._last_seen
-        if not pose.found or last is None or pose.t - last[0] > self.profile.max_jump_gap_s:
+        if key is None or last is None or t - last[0] > self.profile.max_jump_gap_s:
             return False
-        centre, yaw = self._pose_key(pose)
+        centre, yaw = key
         p = self.profile
         # While a jump is pending, its speed is the speed of the first jumped frame: later frames of the same cut
         # are as far from the last good sighting, only later.
-        first = self._jump_since if self._jump_since is not None else pose.t
+        first = self._jump_since if self._jump_since is not None else t
         dt = max(first - last[0], 1e-3)
-        moved = float(np.linalg.norm(centre / self.scale[:2] - last[1]))
+        moved = float(np.linalg.norm(centre - last[1]))
         turn = abs((yaw - last[2] + 180.0) % 360.0 - 180.0)
         # A far move only counts when it is also too fast for a body: at a few frames per second (a loaded live
         # session) a normal descent covers that distance between sightings.

@@ -61,7 +61,7 @@ def plan_chunks(first_t: float, duration_s: float, workers: int) -> list[Chunk]:
     else:
         n = workers * max(1, min(CHUNKS_PER_WORKER, int(duration_s // (workers * MIN_CHUNK_S))))
     step = duration_s / n if n > 1 else 0.0
-    return [Chunk(i, first_t + i * step if i else first_t, first_t + (i + 1) * step if i < n - 1 else None)
+    return [Chunk(i, first_t + i * step, first_t + (i + 1) * step if i < n - 1 else None)
             for i in range(n)]
 
 

@@ -131,13 +131,11 @@ def analyze_video(path: str | os.PathLike, profile: Profile | str = ARTICLE, mod
     if workers > 1:
         analysis, track = run_parallel(source, model, num_poses, _profile(profile), workers, sinks,
                                        keep_track=save_track is not None, progress=progress)
-        if track is not None:
-            track.save(save_track)
-        return analysis
-    with PoseEstimator(model, num_poses=num_poses) as estimator:
-        analysis, track = run_stream(source, source.info, estimator, _profile(profile), sinks,
-                                     keep_track=save_track is not None, progress=progress,
-                                     decode_ahead=decode_ahead)
+    else:
+        with PoseEstimator(model, num_poses=num_poses) as estimator:
+            analysis, track = run_stream(source, source.info, estimator, _profile(profile), sinks,
+                                         keep_track=save_track is not None, progress=progress,
+                                         decode_ahead=decode_ahead)
     if track is not None:
         track.save(save_track)
     return analysis

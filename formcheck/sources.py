@@ -106,7 +106,7 @@ class VideoSource:
 
     `analysis_fps` yields at most that many frames per second of video (the others are grabbed, never decoded
     into images); each yielded frame keeps its own index in the video and its own timestamp.
-    `segment(start, stop)` reads part of the video (frames start..stop-1) and yields the same frames, with the same
+    `segment(t_start, t_stop)` reads a stretch of the video (by time) and yields the same frames, with the same
     times, as reading the whole video would (parallel posing reads a video in segments).
     """
 

@@ -528,5 +528,5 @@ def test_analyzer_keeps_reps_at_a_low_frame_rate_and_still_sees_a_cut():
     for gap, cut in ((0.3, False), (1 / 30, True)):
         b = dataclasses.replace(a, t=a.t + gap, image=a.image + shift)
         core = Analyzer(width=track.width, height=track.height)
-        core._remember(a)
-        assert core._jumped(b) == cut
+        core._remember(a.t, core._pose_key(a))
+        assert core._jumped(b.t, core._pose_key(b)) == cut
