@@ -28,16 +28,7 @@ sys.path.insert(0, str(ROOT))
 from formcheck.batch import BatchOptions, run_batch  # noqa: E402
 from formcheck.batch.inputs import expand_inputs  # noqa: E402
 from formcheck.track import is_track_path  # noqa: E402
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
+from speed import cpu_model  # noqa: E402  (benchmarks/speed.py, beside this script)
 
 
 def main() -> int:

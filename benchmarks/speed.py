@@ -71,51 +71,39 @@ print(json.dumps({"seconds": seconds, "analysed": len(analysis.frames), "video_s
 """
 
 
-def machine() -> str:
-    model = ""
+def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
+                return line.split(":", 1)[1].strip()
     except OSError:
         pass
+    return platform.processor() or "unknown"
+
+
+def machine() -> str:
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return f"{usable} usable cores (nproc), {os.cpu_count()} CPUs, {model or platform.processor()}, Python {platform.python_version()}"
+    return f"{usable} usable cores (nproc), {os.cpu_count()} CPUs, {cpu_model()}, Python {platform.python_version()}"
 
 
 def load() -> str:
     return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
-def decode_frames(path: Path, max_frames: int, analysis_fps: float | None = None):
-    """RGB frames in memory, as the pipeline would pose them (sampled at `analysis_fps` when given)."""
+def decode_frames(path: Path, max_frames: int, analysis_fps: float | None = None) -> list:
+    """(t, RGB frame) in memory, as the pipeline would pose them (sampled at `analysis_fps` when given)."""
     import cv2
 
     from formcheck.sources import VideoSource
 
     source = VideoSource(path, max_frames=max_frames or None, analysis_fps=analysis_fps)
-    return source.info, [(f.t, cv2.cvtColor(f.image, cv2.COLOR_BGR2RGB)) for f in source]
+    return [(f.t, cv2.cvtColor(f.image, cv2.COLOR_BGR2RGB)) for f in source]
 
 
-def time_landmarker(model: str, people: int, frames) -> float:
-    """(a): detect_for_video on RGB frames already in memory (the mp.Image wrapping included)."""
-    import mediapipe as mp
-
-    from formcheck.pose import PoseEstimator
-    from formcheck.quiet import quiet_native_stderr
-
-    with PoseEstimator(model, num_poses=people) as est:
-        landmarker = est._landmarker
-        t0 = time.perf_counter()
-        with quiet_native_stderr():
-            for t, rgb in frames:
-                landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), int(round(t * 1000)))
-        return time.perf_counter() - t0
-
-
-def time_landmarkers_parallel(model: str, people: int, frames, workers: int) -> float:
-    """(a||): `workers` landmarkers in as many threads, each on its contiguous share of the frames in memory."""
+def time_landmarkers(model: str, people: int, frames, workers: int = 1) -> float:
+    """(a): detect_for_video on RGB frames already in memory (the mp.Image wrapping included); (a||) with
+    `workers` landmarkers in as many threads, each on its contiguous share of the frames. Model loading is not
+    timed."""
     import threading
 
     import mediapipe as mp
@@ -220,11 +208,10 @@ def main() -> int:
 
     print(f"machine: {machine()}")
     print(f"load average before: {load()}")
-    info, _ = decode_frames(args.clip, 1)
     from formcheck.sources import VideoSource
 
-    probe = VideoSource(args.clip, max_frames=args.max_frames or None)
-    n_video = min(probe.info.frames, args.max_frames) if args.max_frames else probe.info.frames
+    info = VideoSource(args.clip).info
+    n_video = min(info.frames, args.max_frames) if args.max_frames else info.frames
     video_s = n_video / info.fps
     workers = args.workers
     print(f"clip: {args.clip.name}, {info.width}x{info.height} at {info.fps:.2f} fps, {n_video} frames ({video_s:.1f} s "
@@ -252,14 +239,14 @@ def main() -> int:
     for rate in [None] + ([args.analysis_fps] if args.analysis_fps else []):
         tag = f"--analysis-fps {rate:g}" if rate else "every frame"
         print(f"-- {tag}")
-        _, frames = decode_frames(args.clip, args.max_frames, rate)
+        frames = decode_frames(args.clip, args.max_frames, rate)
         n = len(frames)
         a = row(f"(a) landmarker on decoded frames, {tag}",
-                [time_landmarker(args.model, args.people, frames) for _ in range(args.runs)], n)
+                [time_landmarkers(args.model, args.people, frames) for _ in range(args.runs)], n)
         a_par = None
         if workers > 1:
             a_par = row(f"(a||) {workers} landmarkers in {workers} threads",
-                        [time_landmarkers_parallel(args.model, args.people, frames, workers)
+                        [time_landmarkers(args.model, args.people, frames, workers)
                          for _ in range(args.runs)], n)
             rows[-1]["note"] = f"speed-up over (a): {a / a_par:.2f}"
             print(f"{'':52s} speed-up over (a): {a / a_par:.2f}")
