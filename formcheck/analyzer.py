@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .measures import SIDES, FrameMeasures, _angle2, body_line_of, frame_measures, side_weights
+from .measures import SIDES, FrameMeasures, _angle2, body_line_of, frame_measures, side_weights, view_of
 from .profiles import ARTICLE, Profile
 from .reps import Phase, RepCounter, RepEvent
 from .results import Analysis, Rep, Summary
@@ -44,11 +44,7 @@ class ViewTracker:
 
     @property
     def view(self) -> str:
-        if not math.isfinite(self.ratio):
-            return "unknown"
-        if self.ratio < self.profile.view_side_max_ratio:
-            return "side"
-        return "front" if self.ratio >= self.profile.view_front_min_ratio else "oblique"
+        return view_of(self.ratio, self.profile)
 
 
 @dataclass
@@ -255,7 +251,7 @@ def _bends(elbow: np.ndarray, min_range: float) -> bool:
 def _nearer_arm_angle(image: np.ndarray, visibility: np.ndarray, fallback: float) -> float:
     w = side_weights(visibility)
     s = SIDES[0] if w[0] >= w[1] else SIDES[1]
-    a = _angle2(image[s[0]].tolist(), image[s[1]].tolist(), image[s[2]].tolist())  # = geometry.angle_deg, bit for bit
+    a = _angle2(image[s[0]].tolist(), image[s[1]].tolist(), image[s[2]].tolist())
     return a if math.isfinite(a) else fallback
 
 
