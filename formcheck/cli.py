@@ -209,17 +209,9 @@ class _progress:
             self.bar.__exit__(*exc)
 
 
-@app.command()
-def models() -> None:
-    """List the pose models formcheck can find, and where."""
-    from .models import KNOWN_MODELS, resolve_model
+from .models_cli import models_app  # noqa: E402  (`formcheck models` and `formcheck models download`)
 
-    for name in KNOWN_MODELS:
-        try:
-            spec = resolve_model(name)
-            console.print(f"{name:6s} {spec.path}  sha256 {spec.sha256[:16]}...", highlight=False)
-        except FormcheckError as exc:
-            console.print(f"{name:6s} [yellow]missing[/]: {exc}", highlight=False)
+app.add_typer(models_app, name="models")
 
 
 @app.command()
