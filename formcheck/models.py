@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
+import secrets
 import zipfile
 from dataclasses import dataclass
 from importlib import resources
@@ -177,10 +177,10 @@ def download_model(name: str, dest_dir: Path | None = None, base_url: str | None
     url = model_url(name, base_url)
     try:
         dest_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{filename}.", suffix=".part", dir=dest_dir)
+        tmp = dest_dir / f".{filename}.{secrets.token_hex(6)}.part"  # hidden, beside its final name (same disk)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # ordinary permissions (umask), not 0600
     except OSError as exc:
         raise ModelError(f"cannot write to {dest_dir}: {exc.strerror or exc}") from None
-    tmp = Path(tmp_name)
     try:
         h = hashlib.sha256()
         with os.fdopen(fd, "wb") as out:

@@ -107,6 +107,9 @@ def test_download_installs_a_verified_file_and_nothing_else(tmp_path):
     assert _sha256(path) == KNOWN_MODELS["lite"][1]
     assert sorted(p.name for p in dest.iterdir()) == [lite.name]  # no temporary file left
     assert seen[-1] == (lite.stat().st_size, lite.stat().st_size)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # an ordinary file, not a private temporary one
 
 
 def test_a_corrupted_download_is_refused_and_leaves_nothing(corrupted, tmp_path):
