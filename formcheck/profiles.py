@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 
+from .faults import CODES, FAULT
+
 
 @dataclass(frozen=True)
 class Threshold:
@@ -44,6 +46,14 @@ class Profile:
     # Elbows: "relatively close to the torso" (article); the common cue is about 45 degrees between upper arm and
     # torso; a T with the arms at 90 degrees is the fault. Flagged past the midpoint.
     flare_max_deg: float = 70.0
+    # Good form, for telling whether a measure can separate good from bad at all: a measurement error as large as the
+    # distance from good form to the threshold makes the fault not assessable in that view. Depth: 90 degrees (the
+    # standard itself, depth_deg). Lockout: a straight arm reads 165-180 in the image (above). Body line: straight.
+    # Hands: peers' ideal of 1.25 shoulder widths (above). Elbows: the common cue of about 45 degrees (above).
+    lockout_good_deg: float = 170.0
+    body_line_good: float = 0.0
+    hand_width_good: float = 1.25
+    flare_good_deg: float = 45.0
 
     # --- Position and counting ----------------------------------------------------------------------------
     # In position: "shoulder-ankle line well below 45 degrees from the floor" (GUIDE.md §1).
@@ -70,6 +80,15 @@ class Profile:
     # The forearm and upper arm cannot fold flatter than about 30 degrees; a smaller image angle is an arm seen
     # end-on (pointing at the camera), so it is treated as unknown rather than as a very deep rep.
     elbow_min_plausible_deg: float = 25.0
+    # Which arm to believe (measures.ArmTrust). An arm the landmarker rates more likely hidden than seen (mean
+    # visibility of shoulder, elbow and wrist under one half) is not read. A bone whose image length strays more than
+    # 30% from its running median in the clip has a misplaced joint (an arm swinging 45 degrees out of the image
+    # plane shortens by 29%). Two arms that both pass and differ by more than 15 degrees disagree: on the side-view
+    # tops of samples/real where both arms are seen straight (tayyab_pushup 1/2/4, joelo_pushup3, amirkaseb_pushup)
+    # they agree within about 8; on apka_pushups' tops, with a shoulder point misplaced, they differ by 20-30.
+    arm_min_visibility: float = 0.5
+    bone_length_tolerance: float = 0.3
+    arms_disagree_deg: float = 15.0
     # Joints the landmarker is unsure of: mean visibility of the key joints below this is not judged.
     min_visibility: float = 0.5
     # Reps are counted on the shoulders' height above the hands, in upper-arm lengths (about 2 at the top of a
@@ -117,10 +136,11 @@ class Profile:
 
     def threshold(self, code: str) -> Threshold:
         """The figure a fault code is judged against, with the standard it comes from."""
-        value = {"SHALLOW_DEPTH": self.depth_deg + self.depth_tolerance_deg, "NO_LOCKOUT": self.lockout_deg,
-                 "HIPS_SAG": self.sag_max, "HIPS_PIKE": -self.pike_max, "HANDS_TOO_NARROW": self.hand_width_min,
-                 "HANDS_TOO_WIDE": self.hand_width_max, "ELBOWS_FLARED": self.flare_max_deg}[code]
-        return Threshold(value, self.sources[code])
+        return Threshold(float(FAULT[code].limit(self)), self.sources[code])
+
+    def good(self, code: str) -> float:
+        """The value of good form for a fault's measure (see lockout_good_deg and the lines above it)."""
+        return float(FAULT[code].good(self))
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -138,7 +158,8 @@ SOURCES = {
     "ELBOWS_FLARED": "article: elbows relatively close to the torso (common cue: about 45 degrees)",
 }
 
-FAULT_CODES = tuple(SOURCES)
+assert set(SOURCES) == set(CODES), "every fault in formcheck/faults.py needs its source here"
+FAULT_CODES = CODES
 
 ARTICLE = Profile(name="article", description="The article: 90-degree elbows, plank lockout, rigid torso, hands "
                   "slightly wider than shoulders, elbows close.")

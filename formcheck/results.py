@@ -12,13 +12,16 @@ from .measures import FrameMeasures
 
 @dataclass
 class Evidence:
-    """Why a fault was (or was not) given: the measured value, the threshold, the standard, and the moment."""
+    """Why a fault was (or was not) given: the measured value, the threshold, the standard, the moment, and the
+    measurement's uncertainty (a fault is given only when the value is past the threshold by more than `band`;
+    within it the rep is borderline for that fault)."""
 
     code: str
     value: float
     threshold: float
     standard: str
     t: float  # the frame that shows it best
+    band: float = 0.0  # +- uncertainty of the value (view, visibility, steadiness)
 
 
 @dataclass
@@ -42,13 +45,25 @@ class Rep:
     tempo_down_s: float = 0.0
     tempo_up_s: float = 0.0
     evidence: list[Evidence] = field(default_factory=list)
+    # Faults whose value lies within its uncertainty of the threshold: shown with value and band, not counted
+    # against `valid` (valid = no fault beyond doubt).
+    borderline: list[str] = field(default_factory=list)
+    borderline_evidence: list[Evidence] = field(default_factory=list)
+    uncertainty: dict[str, float] = field(default_factory=dict)  # measure -> +- band used for its verdicts
+
+    def state(self, code: str) -> str:
+        """fault, borderline, not_assessable or ok."""
+        return ("fault" if code in self.faults else "borderline" if code in self.borderline else
+                "not_assessable" if code in self.not_assessable else "ok")
 
     def to_dict(self) -> dict:
         d = asdict(self)
         for k, v in d.items():
             if isinstance(v, float):
                 d[k] = round(v, 4)
-        d["evidence"] = [{k: (round(v, 4) if isinstance(v, float) else v) for k, v in e.items()} for e in d["evidence"]]
+        for key in ("evidence", "borderline_evidence"):
+            d[key] = [{k: (round(v, 4) if isinstance(v, float) else v) for k, v in e.items()} for e in d[key]]
+        d["uncertainty"] = {k: round(v, 4) for k, v in d["uncertainty"].items()}
         return d
 
 
@@ -62,6 +77,8 @@ class Summary:
     incline_reps: int = 0
     uncertain_reps: int = 0
     not_assessable: list[str] = field(default_factory=list)  # faults the view could not judge in any rep
+    borderline: dict[str, int] = field(default_factory=dict)  # reps borderline for each fault (kept apart)
+    borderline_reps: int = 0  # valid reps with at least one borderline fault
     status: str = "ok"  # ok, no_person, no_pushups
     message: str = ""
 

@@ -1,5 +1,12 @@
 """Per-rep verdicts: a rep's frames against a profile, with evidence, and "not assessable" where the view cannot
-show a fault (GUIDE.md §1: a side view judges depth, lockout and body line; a front view hand width and flare)."""
+show a fault (GUIDE.md §1: a side view judges depth, lockout and body line; a front view hand width and flare).
+
+Every measure carries an uncertainty: the view's typical landmarker error (formcheck.views), grown when the joints
+are poorly seen, combined with how unsteady the reading was around the moment it was taken. A fault is given only
+beyond reasonable doubt: when the value is past the threshold by more than that band. Within the band the rep is
+`borderline` for the fault (shown, not counted against the rep); a band that reaches good form means the view cannot
+tell good from bad, and the fault is not assessable.
+"""
 
 from __future__ import annotations
 
@@ -9,22 +16,15 @@ from collections import Counter
 
 import numpy as np
 
+from .faults import FAULTS, MEASURES
 from .measures import FrameMeasures, body_line_of
 from .profiles import Profile
 from .reps import RepSpan
 from .results import Evidence, Rep
+from .views import policy, visibility_factor
 
-# Which faults each view can show. Oblique views show everything, less precisely (lower confidence).
-ASSESSABLE = {
-    "side": {"SHALLOW_DEPTH", "NO_LOCKOUT", "HIPS_SAG", "HIPS_PIKE"},
-    "oblique": {"SHALLOW_DEPTH", "NO_LOCKOUT", "HIPS_SAG", "HIPS_PIKE", "HANDS_TOO_NARROW", "HANDS_TOO_WIDE",
-                "ELBOWS_FLARED"},
-    "front": {"HANDS_TOO_NARROW", "HANDS_TOO_WIDE", "ELBOWS_FLARED"},
-    "unknown": set(),
-}
-ALL_FAULTS = ("SHALLOW_DEPTH", "NO_LOCKOUT", "HIPS_SAG", "HIPS_PIKE", "HANDS_TOO_NARROW", "HANDS_TOO_WIDE",
-              "ELBOWS_FLARED")
-VIEW_CONFIDENCE = {"side": 1.0, "front": 0.9, "oblique": 0.8, "unknown": 0.3}
+ALL_FAULTS = tuple(f.code for f in FAULTS)
+STEADY_WINDOW_S = 0.2  # the reading's steadiness is judged over this long either side of the extreme
 
 
 def _col(frames: list[FrameMeasures], name: str) -> np.ndarray:
@@ -36,17 +36,32 @@ def _nanpct(a: np.ndarray, q: float) -> float:
     return float(np.percentile(a, q)) if a.size else math.nan
 
 
+def jitter(x: np.ndarray) -> float:
+    """Frame-to-frame noise of a reading (standard deviation), from its second differences: smooth motion (a rep's
+    descent, a held bottom) barely shows in them, landmark jitter does. Robust (median), 0 when too short."""
+    x = x[np.isfinite(x)]
+    if x.size < 3:
+        return 0.0
+    d = x[:-2] - 2 * x[1:-1] + x[2:]
+    return float(np.median(np.abs(d)) / 0.6745 / math.sqrt(6.0))
+
+
+def _near(t: np.ndarray, t0: float) -> np.ndarray:
+    return np.abs(t - t0) <= STEADY_WINDOW_S
+
+
 def judge_rep(index: int, span: RepSpan, frames: list[FrameMeasures], view: str, profile: Profile) -> Rep:
     """Judge one rep from its frames (start..end inclusive, measurements already computed)."""
     p = profile
     views = Counter(f.view for f in frames if f.found and f.view != "unknown")
     rep_view = view if view != "unknown" or not views else views.most_common(1)[0][0]
-    assessable = ASSESSABLE[rep_view]
+    pol = policy(rep_view)
     knee = sum(f.knee_down for f in frames) > len(frames) / 2
     incline = np.nanmedian(_col(frames, "incline_deg")) > p.plank_incline_max_deg
     variant = "knee" if knee else "incline" if incline else "standard"
 
     t = _col(frames, "t")
+    vis = _col(frames, "visibility")
     elbow = _median3(_col(frames, "elbow_deg"))  # a one-frame landmark glitch (an arm folded to 2 degrees) is no bottom
     # The body line is judged over the movement itself (from just before the descent to the top after it), in
     # position: not over the hold at the top before it, where someone may still be settling into the plank.
@@ -70,29 +85,50 @@ def judge_rep(index: int, span: RepSpan, frames: list[FrameMeasures], view: str,
     hand_width = float(np.nanmedian(hands)) if np.isfinite(hands).any() else math.nan
     flare_bottom = float(np.nanmedian(flare[bottom])) if np.isfinite(flare[bottom]).any() else math.nan
 
-    checks = {
-        "SHALLOW_DEPTH": (min_elbow, min_elbow > p.depth_deg + p.depth_tolerance_deg, bottom_t),
-        "NO_LOCKOUT": (top_elbow, top_elbow < p.lockout_deg, top_t),
-        "HIPS_SAG": (sag, sag > p.sag_max, _t_at(t, body, np.nanargmax)),
-        "HIPS_PIKE": (pike, pike < -p.pike_max, _t_at(t, body, np.nanargmin)),
-        "HANDS_TOO_NARROW": (hand_width, hand_width < p.hand_width_min, span.bottom_t),
-        "HANDS_TOO_WIDE": (hand_width, hand_width > p.hand_width_max, span.bottom_t),
-        "ELBOWS_FLARED": (flare_bottom, flare_bottom > p.flare_max_deg, span.bottom_t),
+    # Per measure: the frames it was read from (for visibility) and how unsteady the reading was there. Medians over
+    # many frames are steadier than one frame by about 1.25 / sqrt(n).
+    raw_elbow = _col(frames, "elbow_deg")
+    on_line = np.isfinite(body)
+    sources = {
+        "depth": (_near(t, bottom_t), jitter(raw_elbow[_near(t, bottom_t)])),
+        "lockout": (_near(t, top_t), jitter(raw_elbow[_near(t, top_t)])),
+        "body_line": (on_line, jitter(body[on_line])),
+        "hand_width": (np.isfinite(hands), _median_noise(hands)),
+        "flare": (bottom & np.isfinite(flare), _median_noise(np.where(bottom, flare, math.nan))),
     }
-    faults, not_assessable, evidence = [], [], []
-    for code in ALL_FAULTS:
-        value, failed, when = checks[code]
-        if code not in assessable or not math.isfinite(value):
-            not_assessable.append(code)
+    band = {}
+    for name in MEASURES:
+        if name not in pol.error:
             continue
-        if failed:
-            faults.append(code)
-            thr = p.threshold(code)
-            evidence.append(Evidence(code, float(value), thr.value, thr.source, float(when)))
+        used, noise = sources[name]
+        v = float(np.nanmean(vis[used])) if np.isfinite(vis[used]).any() else math.nan
+        band[name] = float(math.hypot(pol.error[name] * visibility_factor(v), noise))
 
-    vis = _col(frames, "visibility")
+    values = {
+        "SHALLOW_DEPTH": (min_elbow, bottom_t),
+        "NO_LOCKOUT": (top_elbow, top_t),
+        "HIPS_SAG": (sag, _t_at(t, body, np.nanargmax)),
+        "HIPS_PIKE": (pike, _t_at(t, body, np.nanargmin)),
+        "HANDS_TOO_NARROW": (hand_width, span.bottom_t),
+        "HANDS_TOO_WIDE": (hand_width, span.bottom_t),
+        "ELBOWS_FLARED": (flare_bottom, span.bottom_t),
+    }
+    faults, borderline, not_assessable, evidence, doubts = [], [], [], [], []
+    for f in FAULTS:
+        value, when = values[f.code]
+        thr = p.threshold(f.code)
+        u = band.get(f.measure, math.nan)
+        if f.measure not in pol.judges or not math.isfinite(value) or not u < abs(thr.value - p.good(f.code)):
+            not_assessable.append(f.code)  # the view cannot show it, or cannot tell good form from the threshold
+            continue
+        past = f.beyond(value, thr.value)
+        if past > -u:
+            ev = Evidence(f.code, float(value), thr.value, thr.source, float(when), round(u, 4))
+            (faults if past > u else borderline).append(f.code)
+            (evidence if past > u else doubts).append(ev)
+
     found = np.array([f.found for f in frames])
-    confidence = float(np.nanmean(vis)) * float(found.mean()) * VIEW_CONFIDENCE[rep_view] if found.any() else 0.0
+    confidence = float(np.nanmean(vis)) * float(found.mean()) * pol.confidence if found.any() else 0.0
     # end_s is the top after the rep (where the next one starts); the lockout is looked for a little beyond it,
     # until the top has settled.
     return Rep(index=index, start_s=span.start_t, bottom_s=span.bottom_t, end_s=span.top_t,
@@ -101,7 +137,14 @@ def judge_rep(index: int, span: RepSpan, frames: list[FrameMeasures], view: str,
                elbow_flare_deg=_or_none(flare_bottom), variant=variant, valid=not faults, faults=faults,
                not_assessable=not_assessable, confidence=round(confidence, 3), view=rep_view,
                uncertain=confidence < p.uncertain_confidence, tempo_down_s=span.bottom_t - span.start_t,
-               tempo_up_s=span.top_t - span.bottom_t, evidence=evidence)
+               tempo_up_s=span.top_t - span.bottom_t, evidence=evidence, borderline=borderline,
+               borderline_evidence=doubts, uncertainty={k: round(v, 4) for k, v in band.items()})
+
+
+def _median_noise(x: np.ndarray) -> float:
+    """Noise of the median of a reading over its frames."""
+    n = int(np.isfinite(x).sum())
+    return 1.25 * jitter(x) / math.sqrt(n) if n else 0.0
 
 
 def _median3(x: np.ndarray) -> np.ndarray:

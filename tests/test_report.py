@@ -112,7 +112,7 @@ def test_names_are_escaped(tmp_path):
 # --- the sinks -------------------------------------------------------------------------------------------------------
 
 def test_thumbnail_capture_keeps_one_frame_per_faulted_rep_and_a_bounded_window():
-    track = PoseTrack.load(_track("apka_pushup_good"))  # 31 s, faulted reps in the middle and at the very end
+    track = PoseTrack.load(_track("tayyab_pushup"))  # 46 s, sagging reps 10-14, the last at the very end
     capture = ThumbnailCapture(ARTICLE)
     analysis = _stream(track, [capture])
     thumbs = capture.complete(analysis.reps)  # the last rep is judged at finish(), after the stream
@@ -125,7 +125,7 @@ def test_thumbnail_capture_keeps_one_frame_per_faulted_rep_and_a_bounded_window(
         img = cv2.imdecode(np.frombuffer(th.jpeg, np.uint8), cv2.IMREAD_COLOR)
         assert img.shape[:2] == (th.height, th.width) and max(img.shape[:2]) <= 480
         assert img.std() > 10  # the overlay is drawn on it
-    # Memory: the frames kept are bounded by the longest rep, not the clip (742 frames here).
+    # Memory: the frames kept are bounded by the longest rep, not the clip (1402 frames here).
     assert capture.peak_buffered <= capture.window_s * track.fps + 2
     assert capture.peak_buffered < len(track) / 2
 
