@@ -16,6 +16,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .errors import FormcheckError
+from .faults import format_band, format_value
+from .faults import words as fault_words
 from .profiles import PROFILES
 from .track import is_track_path
 
@@ -24,15 +26,6 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 console = Console(width=None if sys.stdout.isatty() else 120)
 err = Console(stderr=True)
 
-FAULT_WORDS = {
-    "SHALLOW_DEPTH": "not down to 90 degrees",
-    "NO_LOCKOUT": "elbows not extended at the top",
-    "HIPS_SAG": "hips sagging",
-    "HIPS_PIKE": "hips hiked",
-    "HANDS_TOO_NARROW": "hands too narrow",
-    "HANDS_TOO_WIDE": "hands too wide",
-    "ELBOWS_FLARED": "elbows flared",
-}
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -58,17 +51,24 @@ def print_analysis(analysis, path: str) -> None:
     for col in ("rep", "time s", "bottom", "top", "body line", "hands", "flare", "variant", "verdict"):
         table.add_column(col, justify="right" if col not in ("variant", "verdict") else "left")
     for r in analysis.reps:
-        verdict = "[green]valid[/]" if r.valid else "[red]" + ", ".join(FAULT_WORDS[f] for f in r.faults) + "[/]"
+        verdict = "[green]valid[/]" if r.valid else "[red]" + ", ".join(fault_words(f) for f in r.faults) + "[/]"
+        if r.borderline:  # within the measurement's uncertainty of the threshold: shown, not counted
+            verdict += " [yellow]borderline: " + ", ".join(
+                f"{fault_words(e.code)} {format_value(e.code, e.value)} vs {format_value(e.code, e.threshold)} "
+                f"{format_band(e.code, e.band)}" for e in r.borderline_evidence) + "[/]"
         if r.uncertain:
             verdict += " [yellow](uncertain)[/]"
         table.add_row(str(r.index), f"{r.start_s:.1f}-{r.end_s:.1f}", _fmt(r.min_elbow_deg, 0, "°"),
                       _fmt(r.top_elbow_deg, 0, "°"), _fmt(r.body_line_max, 2), _fmt(r.hand_width_ratio, 2, "x"),
                       _fmt(r.elbow_flare_deg, 0, "°"), r.variant, verdict)
     console.print(table)
-    faults = ", ".join(f"{FAULT_WORDS[k]} x{v}" for k, v in s.faults.items()) or "none"
+    faults = ", ".join(f"{fault_words(k)} x{v}" for k, v in s.faults.items()) or "none"
     console.print(f"view: {s.view}   faults: {faults}", highlight=False)
+    if s.borderline:
+        console.print("borderline (within the measurement's uncertainty, not counted against the rep): "
+                      + ", ".join(f"{fault_words(k)} x{v}" for k, v in s.borderline.items()), highlight=False)
     if s.not_assessable:
-        console.print(f"not assessable from this view: {', '.join(FAULT_WORDS[c] for c in s.not_assessable)}",
+        console.print(f"not assessable from this view: {', '.join(fault_words(c) for c in s.not_assessable)}",
                       highlight=False)
     people = analysis.people or {}
     if people.get("max_people", 0) > 1:
