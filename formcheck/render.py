@@ -25,21 +25,15 @@ from .analyzer import FrameUpdate
 from .errors import FormcheckError
 from .quiet import quiet_native_stderr
 from .measures import SIDES, side_weights
+from .faults import FAULTS, cue as fault_cue, words as fault_words
 from .profiles import ARTICLE, Profile
+from .views import POLICIES
 from .reps import Phase
 from .results import Rep
 from .track import L_ANKLE, L_HIP, L_KNEE, L_SHOULDER, R_ANKLE, R_HIP, R_KNEE, R_SHOULDER, SKELETON, PoseFrame
 
-# Plain-words cues for each fault, from the article. The live coach speaks the same words.
-CUES = {
-    "HIPS_SAG": "hips sagging: tighten glutes and core",
-    "HIPS_PIKE": "hips too high: lower them into a straight line",
-    "SHALLOW_DEPTH": "go down to 90 degrees",
-    "NO_LOCKOUT": "extend the elbows fully at the top",
-    "HANDS_TOO_NARROW": "hands slightly wider than shoulders",
-    "HANDS_TOO_WIDE": "hands slightly wider than shoulders",
-    "ELBOWS_FLARED": "keep elbows closer to your body",
-}
+# Plain-words cues for each fault (formcheck.faults, from the article). The live coach speaks the same words.
+CUES = {f.code: f.cue for f in FAULTS}
 
 # Colours (BGR).
 GREEN = (94, 197, 34)
@@ -57,8 +51,7 @@ AA = cv2.LINE_AA
 PANEL_ALPHA = 0.6
 FADE_S = 0.4  # the banner fades out over its last moments
 
-VIEW_JUDGES = {"side": "judges depth, lockout, hips", "front": "judges hands, elbows",
-               "oblique": "judges all, less surely", "unknown": "finding the view"}
+VIEW_JUDGES = {name: p.overlay for name, p in POLICIES.items()}
 
 
 @dataclass
@@ -102,7 +95,7 @@ class OverlayState:
 
     def cues(self) -> list[str]:
         """The last rep's fault cues in plain words, each once, in the analyzer's order."""
-        return list(dict.fromkeys(CUES.get(code, code.lower().replace("_", " ")) for code in self.last_faults))
+        return list(dict.fromkeys(fault_cue(code) for code in self.last_faults))
 
 
 # --- sizes -----------------------------------------------------------------------------------------------------------
@@ -292,8 +285,8 @@ def draw_body_line(img, pose: PoseFrame, m, st: _Style, profile: Profile) -> Non
     p = pose.image
     sh = _mid(p, L_SHOULDER, R_SHOULDER, w)
     hip = _mid(p, L_HIP, R_HIP, w)
-    knee_bent = math.isfinite(m.knee_deg) and m.knee_deg < profile.knee_bent_deg
-    end = _mid(p, L_KNEE, R_KNEE, w) if knee_bent else _mid(p, L_ANKLE, R_ANKLE, w)
+    # The analyzer's held knee state decides the line's end (the same line body_line measures), not a test here.
+    end = _mid(p, L_KNEE, R_KNEE, w) if m.knee_down else _mid(p, L_ANKLE, R_ANKLE, w)
     if not (_ok(sh) and _ok(hip) and _ok(end)):
         return
     color, word = body_line_status(m.body_line, profile)
@@ -445,7 +438,9 @@ def draw_banner(img, state: OverlayState, st: _Style, now: float | None = None) 
     if rep.variant == "knee":
         head += "  knee"
     lines = cues or ["good form"]
-    color = RED if cues else GREEN
+    if rep.borderline:  # within the measurement's uncertainty: said softly, not counted against the rep
+        lines = lines + ["borderline: " + ", ".join(fault_words(c) for c in rep.borderline)]
+    color = RED if cues else AMBER if rep.borderline else GREEN
     scale, thick = st.font * 1.1, st.thick
     hs, ht = st.small, max(1, st.thick - 1)
     hw, hh, _ = _text_size(head, hs, ht)

@@ -11,24 +11,16 @@ import numpy as np
 
 from ..analyzer import FrameUpdate
 from ..reps import Phase
-from ..render import CUES
+from ..faults import CODES, by_severity, cue
 from ..results import Rep
 from ..track import (L_ANKLE, L_ELBOW, L_HIP, L_KNEE, L_SHOULDER, L_WRIST, R_ANKLE, R_ELBOW, R_HIP, R_KNEE,
                      R_SHOULDER, R_WRIST, PoseFrame)
 
-# Most severe first. A sagging lower back and flared elbows load the spine and the shoulders; a hiked hip, a short
-# range and a missing lockout cost the exercise its effect; hand placement is the mildest.
-SEVERITY = ("HIPS_SAG", "ELBOWS_FLARED", "HIPS_PIKE", "SHALLOW_DEPTH", "NO_LOCKOUT", "HANDS_TOO_NARROW",
-            "HANDS_TOO_WIDE")
-
-
-def by_severity(faults: list[str]) -> list[str]:
-    rank = {c: i for i, c in enumerate(SEVERITY)}
-    return sorted(dict.fromkeys(faults), key=lambda c: rank.get(c, len(rank)))
+SEVERITY = tuple(by_severity(CODES))  # most severe first (the Fault table's severity)
 
 
 def cue_text(code: str) -> str:
-    return CUES.get(code, code.lower().replace("_", " "))
+    return cue(code)
 
 
 @dataclass
@@ -50,7 +42,7 @@ class CueLimiter:
     _last_spoken_t: float = -math.inf
 
     def for_rep(self, rep: Rep, t: float) -> Cue | None:
-        if rep.index in self._cued or not rep.faults:
+        if rep.index in self._cued or not rep.faults:  # a borderline fault gets no cue: it is not beyond doubt
             return None
         self._cued.add(rep.index)
         code = by_severity(list(rep.faults))[0]

@@ -29,14 +29,19 @@ from ..render import OverlayState, draw_overlay
 from ..sources import Frame
 from ..writers import _clean, atomic_write_text
 from .capture import LiveCapture
+from ..faults import words as fault_words
 from .cues import CueLimiter, GuidanceVoice, by_severity, cue_text, guidance
 from .panel import LiveView, draw_live_panel
 from .sets import RoundsPlan, SetTracker
 
 WINDOW = "formcheck live  (q quit, r reset, space pause)"
-FAULT_WORDS = {"SHALLOW_DEPTH": "not down to 90 degrees", "NO_LOCKOUT": "elbows not extended at the top",
-               "HIPS_SAG": "hips sagging", "HIPS_PIKE": "hips hiked", "HANDS_TOO_NARROW": "hands too narrow",
-               "HANDS_TOO_WIDE": "hands too wide", "ELBOWS_FLARED": "elbows flared"}
+def _verdict(rep) -> str:
+    """A rep's verdict in words, most severe fault first; borderline faults in brackets (not counted)."""
+    text = "valid" if rep.valid else ", ".join(fault_words(f) for f in by_severity(rep.faults))
+    if rep.borderline:
+        text += f" (borderline: {', '.join(fault_words(f) for f in by_severity(rep.borderline))})"
+    return text
+
 
 
 @dataclass
@@ -281,7 +286,7 @@ class LiveSession:
             coach.state.last_faults = by_severity(coach.state.last_faults)  # the banner's first line: most severe
         for rep in update.new_reps:
             cue = coach.cues.for_rep(rep, t)
-            verdict = "valid" if rep.valid else ", ".join(FAULT_WORDS.get(f, f) for f in by_severity(rep.faults))
+            verdict = _verdict(rep)
             extra = f" [{rep.variant}]" if rep.variant != "standard" else ""
             self.out(f"{t:7.1f}s  rep {rep.index}{extra}: {verdict}" + (f" -> \"{cue.text}\"" if cue else "")
                      + (" (uncertain)" if rep.uncertain else ""))
@@ -346,8 +351,7 @@ class LiveSession:
             coach.sets.t = max(coach.sets.t, max(r.end_s for r in final))
             for rep in final:
                 coach.sets.add_rep(rep.index, rep.start_s, rep.end_s, bool(rep.valid))
-                self.out(f"   end   rep {rep.index}: " + ("valid" if rep.valid else ", ".join(
-                    FAULT_WORDS.get(f, f) for f in by_severity(rep.faults))))
+                self.out(f"   end   rep {rep.index}: " + _verdict(rep))
         coach.sets.finish()
         source = {"path": f"camera:{cap.camera}" if cap.source is None else str(cap.source), "fps": round(cap.fps, 3),
                   "width": cap.width, "height": cap.height, "live": True, "frames_captured": cap.captured,
