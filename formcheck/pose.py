@@ -1,4 +1,6 @@
-"""The pose stage: MediaPipe Pose Landmarker (Tasks API, VIDEO mode) turning frames into PoseFrames of one person.
+"""The pose stage: MediaPipe Pose Landmarker (Tasks API) turning frames into PoseFrames of one person.
+
+By default a tracking landmarker checked frame by frame, with a fresh detection where the check fails (stream.py).
 
 The landmarker may see several people. We follow one: at the start the most prominent person in a plank, then
 whoever stays closest to that person's torso, so a second person walking by or exercising beside does not take over.
@@ -17,6 +19,7 @@ from .errors import ModelError
 from .quiet import quiet_native_stderr
 from .models import ModelSpec, resolve_model
 from .sources import Frame, SourceInfo, VideoSource, prefetch
+from .stream import PoseStream, StreamCounts
 from .track import L_HIP, L_SHOULDER, N_LANDMARKS, R_HIP, R_SHOULDER, PoseFrame, PoseTrack
 
 TORSO = [L_SHOULDER, R_SHOULDER, L_HIP, R_HIP]
@@ -87,26 +90,41 @@ class PersonSelector:
             return None
         return dist + abs(float(np.log(ratio)))
 
-    def choose(self, t: float, candidates: list[Candidate]) -> Candidate | None:
+    def pick(self, t: float, candidates: list[Candidate], several: bool = False) -> Candidate | None:
+        """Our person among the candidates, or None; changes nothing (see `commit`). `several`: other people
+        were seen lately, so a single candidate is matched as strictly as one of several."""
         if not candidates:
             return None
-        if len(candidates) > 1:
-            self.multi_frames += 1
         if self.centre is not None and t - self.last_t <= self.max_gap_s:
-            strict = len(candidates) > 1
+            strict = several or len(candidates) > 1
             scored = [(m, c) for c in candidates if (m := self._matches(c, t - self.last_t, strict)) is not None]
             if not scored:
                 return None  # our person is hidden for a moment: do not jump to someone else
-            best = min(scored, key=lambda mc: mc[0])[1]
+            return min(scored, key=lambda mc: mc[0])[1]
+        return max(candidates, key=Candidate.prominence)
+
+    def commit(self, t: float, chosen: Candidate, people: int = 1) -> None:
+        """Follow `chosen` (picked at time t among `people` candidates) from now on."""
+        if people > 1:
+            self.multi_frames += 1
+        if self.centre is not None and t - self.last_t <= self.max_gap_s:
             a = self.smoothing
-            self.centre = (1 - a) * self.centre + a * best.torso_centre
-            self.size = (1 - a) * self.size + a * self.body_size(best)
+            self.centre = (1 - a) * self.centre + a * chosen.torso_centre
+            self.size = (1 - a) * self.size + a * self.body_size(chosen)
         else:
             if self.centre is not None:
                 self.switches += 1  # lost for longer than max_gap_s: take whoever is most prominent now
-            best = max(candidates, key=Candidate.prominence)
-            self.centre, self.size = best.torso_centre, self.body_size(best)
+            self.centre, self.size = chosen.torso_centre, self.body_size(chosen)
         self.last_t = t
+
+    def choose(self, t: float, candidates: list[Candidate], several: bool = False) -> Candidate | None:
+        """pick() and commit() in one: the followed person in this frame."""
+        best = self.pick(t, candidates, several)
+        if best is None:
+            if len(candidates) > 1:
+                self.multi_frames += 1
+            return None
+        self.commit(t, best, len(candidates))
         return best
 
 
@@ -114,34 +132,71 @@ def load_mediapipe():
     """MediaPipe's vision tasks (importing them takes ~1 s: do it once, before threads that each need them)."""
     with quiet_native_stderr():
         try:
-            from mediapipe.tasks.python import BaseOptions, vision
+            from .mp_tasks import pose_api  # only the pose landmarker's modules: not matplotlib, not audio (~0.8 s)
+
+            vision = pose_api()  # PoseLandmarker, PoseLandmarkerOptions, RunningMode, Image, ImageFormat
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise ModelError(f"mediapipe is not installed or broken: {exc}") from None
-    return BaseOptions, vision
+    return vision.BaseOptions, vision
+
+
+STREAMS = {
+    "checked": "tracking, each frame checked (bone lengths, folded hips, jumps, fast moves, a probe every second); "
+               "a fresh detection where a check fails, the more plausible result kept, short gaps bridged",
+    "track": "tracking only (the box carried over from the last frame's landmarks)",
+    "detect": "the person detector on every frame (while fewer than num_poses people are tracked)",
+}
+DEFAULT_STREAM = "checked"  # chosen by measurement: docs/models.md
 
 
 class PoseEstimator:
-    """Wraps PoseLandmarker in VIDEO mode. Use as a context manager so the native graph is closed cleanly."""
+    """The pose stream of one video: MediaPipe landmarkers and the choice of our person, frame by frame.
 
-    def __init__(self, model: str | os.PathLike = "full", num_poses: int = 2, min_confidence: float = 0.5):
+    `stream` (see STREAMS; default from FORMCHECK_STREAM, else `checked`): `checked` runs a VIDEO-mode tracker
+    (one person) on every frame and an IMAGE-mode landmarker looking for `num_poses` people on the frames the
+    checks in stream.py flag; `track` and `detect` are MediaPipe's own VIDEO-mode behaviours with 1 and
+    `num_poses` people. Use as a context manager so the native graphs are closed cleanly.
+    """
+
+    def __init__(self, model: str | os.PathLike = "full", num_poses: int = 2, min_confidence: float = 0.5,
+                 stream: str | None = None):
         self.spec: ModelSpec = resolve_model(model)
         self.num_poses = num_poses
+        self.mode = stream or os.environ.get("FORMCHECK_STREAM") or DEFAULT_STREAM
+        if self.mode not in STREAMS:
+            raise ModelError(f"unknown pose stream {self.mode!r} (one of: {', '.join(STREAMS)})")
+        self._landmarker = self._detector = None
         with quiet_native_stderr():
             BaseOptions, vision = load_mediapipe()
-            self._mp_image = __import__("mediapipe").Image
-            self._mp_format = __import__("mediapipe").ImageFormat.SRGB
-            options = vision.PoseLandmarkerOptions(
-                base_options=BaseOptions(model_asset_path=str(self.spec.path)),
-                running_mode=vision.RunningMode.VIDEO, num_poses=num_poses,
-                min_pose_detection_confidence=min_confidence, min_pose_presence_confidence=min_confidence,
-                min_tracking_confidence=min_confidence)
-            try:
-                self._landmarker = vision.PoseLandmarker.create_from_options(options)
-            except Exception as exc:
-                raise ModelError(f"cannot load pose model {self.spec.path}: {str(exc).splitlines()[0]}") from None
-        self.selector = PersonSelector()
+            self._mp_image = vision.Image
+            self._mp_format = vision.ImageFormat.SRGB
+
+            def make(mode, people: int):
+                options = vision.PoseLandmarkerOptions(
+                    base_options=BaseOptions(model_asset_path=str(self.spec.path)), running_mode=mode,
+                    num_poses=people, min_pose_detection_confidence=min_confidence,
+                    min_pose_presence_confidence=min_confidence, min_tracking_confidence=min_confidence)
+                try:
+                    return vision.PoseLandmarker.create_from_options(options)
+                except Exception as exc:
+                    self.close()
+                    raise ModelError(f"cannot load pose model {self.spec.path}: {str(exc).splitlines()[0]}") from None
+
+            video_people = num_poses if self.mode == "detect" else 1
+            self._landmarker = make(vision.RunningMode.VIDEO, video_people)
+            if self.mode == "checked":
+                self._detector = make(vision.RunningMode.IMAGE, max(1, num_poses))
         self._last_ms = -1
         self._offset_ms = 0  # added to frame times after start_clip()
+        self._image = None  # the current frame as a MediaPipe image, shared by both landmarkers
+        self._size = (1, 1)
+        self._new_clip()
+
+    def _new_clip(self) -> None:
+        self.selector = PersonSelector()
+        self._stream = PoseStream(self._track, self._detect if self._detector is not None else None,
+                                  self.selector) if self.mode == "checked" else None
+        self._plain = StreamCounts()  # track / detect modes: frames held or lost
         self._frames_seen = 0
         self.max_people = 0
 
@@ -152,55 +207,85 @@ class PoseEstimator:
         self.close()
 
     def close(self) -> None:
-        if getattr(self, "_landmarker", None) is not None:
-            with quiet_native_stderr():
-                self._landmarker.close()
-            self._landmarker = None
+        for name in ("_landmarker", "_detector"):
+            landmarker = getattr(self, name, None)
+            if landmarker is not None:
+                with quiet_native_stderr():
+                    landmarker.close()
+                setattr(self, name, None)
 
     def start_clip(self) -> None:
         """Make a long-lived estimator behave as a fresh one for the next clip (batch workers reuse one).
 
         VIDEO mode needs timestamps that keep increasing over the landmarker's whole life and tracks the person
         from the previous frame: the next clip's times are shifted past everything seen so far (plus a second),
-        one blank frame makes the landmarker drop its tracking, and the person selector and counters start anew.
+        one blank frame makes the landmarker drop its tracking, and the person selector, the stream's checks
+        and the counters start anew (the IMAGE-mode detector keeps no state).
         """
         if self._frames_seen:
             blank = np.zeros((64, 64, 3), np.uint8)
             self._offset_ms = self._last_ms + 1000
-            self.process(Frame(-1, 0.0, blank))
+            self._set_frame(Frame(-1, 0.0, blank))
+            self._track(None)
             self._offset_ms = self._last_ms + 1000
-        self.selector = PersonSelector()
-        self.max_people = 0
-        self._frames_seen = 0
+        self._new_clip()
+
+    def _set_frame(self, frame: Frame) -> None:
+        rgb = frame.rgb if frame.rgb is not None else cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB)
+        self._image = self._mp_image(image_format=self._mp_format, data=rgb)
+        self._t = frame.t
+        h, w = frame.image.shape[:2]
+        self._size = (w, h)
+
+    def _candidates(self, result) -> list[Candidate]:
+        w, h = self._size
+        return [_candidate(lms, wlms, w, h) for lms, wlms in zip(result.pose_landmarks, result.pose_world_landmarks)]
+
+    def _track(self, _frame) -> list[Candidate]:
+        """The VIDEO-mode landmarker on the current frame."""
+        # VIDEO mode needs strictly increasing milliseconds over the landmarker's life.
+        ms = max(int(round(self._t * 1000)) + self._offset_ms, self._last_ms + 1)
+        self._last_ms = ms
+        with quiet_native_stderr():  # the graph logs warnings to fd 2 when tracking starts, not only at set-up
+            return self._candidates(self._landmarker.detect_for_video(self._image, ms))
+
+    def _detect(self, _frame) -> list[Candidate]:
+        """A fresh detection (IMAGE mode: no memory of earlier frames) on the current frame."""
+        with quiet_native_stderr():
+            return self._candidates(self._detector.detect(self._image))
 
     def process(self, frame: Frame) -> PoseFrame:
         """Landmarks of the followed person in this frame (NaN when nobody is found)."""
-        # VIDEO mode needs strictly increasing milliseconds over the landmarker's life.
-        ms = max(int(round(frame.t * 1000)) + self._offset_ms, self._last_ms + 1)
-        self._last_ms = ms
-        rgb = frame.rgb if frame.rgb is not None else cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB)
-        image = self._mp_image(image_format=self._mp_format, data=rgb)
-        with quiet_native_stderr():  # the graph logs warnings to fd 2 when tracking starts, not only at set-up
-            result = self._landmarker.detect_for_video(image, ms)
+        self._set_frame(frame)
         self._frames_seen += 1
-        h, w = frame.image.shape[:2]
-        candidates = [_candidate(lms, wlms, w, h)
-                      for lms, wlms in zip(result.pose_landmarks, result.pose_world_landmarks)]
-        self.max_people = max(self.max_people, len(candidates))
-        chosen = self.selector.choose(frame.t, candidates)
+        if self._stream is not None:
+            chosen, _how, people = self._stream.step(frame)
+            self.max_people = max(self.max_people, self._stream.max_people)
+        else:
+            candidates = self._track(frame)
+            people = len(candidates)
+            self.max_people = max(self.max_people, people)
+            chosen = self.selector.choose(frame.t, candidates)
+            if chosen is None:
+                self._plain.lost += 1
+            else:
+                self._plain.held += 1
         if chosen is None:
             return PoseFrame.empty(frame.t, 0)
-        return PoseFrame(frame.t, chosen.image, chosen.world, chosen.visibility, chosen.presence, len(candidates))
+        return PoseFrame(frame.t, chosen.image, chosen.world, chosen.visibility, chosen.presence, people)
 
     def stream(self, frames: Iterable[Frame]) -> Iterator[tuple[Frame, PoseFrame]]:
         for frame in frames:
             yield frame, self.process(frame)
 
     def people_note(self) -> dict:
+        """Who was followed and how sure the stream was: flat counters, so notes of chunks add up."""
+        counts = self._stream.counts if self._stream is not None else self._plain
         return {"max_people": self.max_people, "frames_with_several_people": self.selector.multi_frames,
                 "person_switches": self.selector.switches,
                 "followed": ("the most prominent person in a plank, then the same person by position"
-                             if self.max_people > 1 else "the only person in view")}
+                             if self.max_people > 1 else "the only person in view"),
+                "stream": self.mode, **counts.as_note()}
 
 
 def _candidate(landmarks, world_landmarks, width: int, height: int) -> Candidate:
