@@ -187,7 +187,9 @@ class PoseEstimator:
             if self.mode == "checked":
                 self._detector = make(vision.RunningMode.IMAGE, max(1, num_poses))
         self._last_ms = -1
-        self._offset_ms = 0  # added to frame times after start_clip()
+        # added to frame times (ms). Never 0 at the start: MediaPipe's VIDEO graph takes a first timestamp of 0 for
+        # 'unset' and then smooths differently, so a fresh estimator would not pose as one reset by start_clip().
+        self._offset_ms = 1
         self._image = None  # the current frame as a MediaPipe image, shared by both landmarkers
         self._size = (1, 1)
         self._new_clip()
