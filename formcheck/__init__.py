@@ -13,14 +13,19 @@ The API in a few names (the CLI is a thin shell over these):
     update = analyzer.feed(pose_frame)        # PoseFrame from formcheck.PoseEstimator.process(frame)
 """
 
-from .analyzer import Analyzer, FrameUpdate, analyze_track
-from .errors import FormcheckError, ModelError, SourceError, TrackFileError
-from .pipeline import analyze_path, analyze_track_file, analyze_video
-from .pose import PoseEstimator, extract_track
-from .profiles import ARTICLE, PROFILES, Profile, get_profile
-from .results import Analysis, Evidence, Rep, Summary
-from .sources import Frame, VideoSource
-from .track import PoseFrame, PoseTrack
+from .lazy import lazy_exports
+
+# Imported on first use, so that `formcheck --help` and the light commands do not pay for numpy, OpenCV and the analyzer.
+__getattr__, __dir__ = lazy_exports(__name__, {
+    "Analyzer": "analyzer", "FrameUpdate": "analyzer", "analyze_track": "analyzer",
+    "FormcheckError": "errors", "ModelError": "errors", "SourceError": "errors", "TrackFileError": "errors",
+    "analyze_path": "pipeline", "analyze_track_file": "pipeline", "analyze_video": "pipeline",
+    "PoseEstimator": "pose", "extract_track": "pose",
+    "ARTICLE": "profiles", "PROFILES": "profiles", "Profile": "profiles", "get_profile": "profiles",
+    "Analysis": "results", "Evidence": "results", "Rep": "results", "Summary": "results",
+    "Frame": "sources", "VideoSource": "sources",
+    "PoseFrame": "track", "PoseTrack": "track",
+}, globals())
 
 __version__ = "0.1.0"
 __all__ = ["ARTICLE", "PROFILES", "Analysis", "Analyzer", "Evidence", "FormcheckError", "Frame", "FrameUpdate",

@@ -19,7 +19,6 @@ from .errors import FormcheckError
 from .faults import format_band, format_value
 from .faults import words as fault_words
 from .profiles import PROFILES
-from .track import is_track_path
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Push-up form checker: counts reps and flags faults from video, with evidence for each verdict.")
@@ -99,6 +98,7 @@ def analyze(
 ) -> None:
     """Count push-ups and judge each rep in a video (or a saved landmark track)."""
     from .pipeline import analyze_path
+    from .track import is_track_path  # numpy: not at import, so `formcheck --help` starts fast
     from .profiles import get_profile
     from .writers import write_csv, write_json
 

@@ -7,8 +7,11 @@
 `formcheck batch` (`batch_command`) is the command line over it. See docs/batch.md.
 """
 
-from .cli import batch_command
-from .evaluate import compute_metrics, load_labels
-from .runner import BatchOptions, BatchReport, run_batch
+from ..lazy import lazy_exports
+
+__getattr__, __dir__ = lazy_exports(__name__, {  # imported on first use: `formcheck --help` does not need the runner
+    "batch_command": "cli", "compute_metrics": "evaluate", "load_labels": "evaluate",
+    "BatchOptions": "runner", "BatchReport": "runner", "run_batch": "runner",
+}, globals())
 
 __all__ = ["BatchOptions", "BatchReport", "batch_command", "compute_metrics", "load_labels", "run_batch"]

@@ -8,7 +8,11 @@
     panel.py     the live additions to the overlay (sets and rest panel, countdown, guidance, pause)
 """
 
-from .session import LiveOptions, LiveResult, LiveSession
-from .sets import RoundsPlan, SetTracker
+from ..lazy import lazy_exports
+
+__getattr__, __dir__ = lazy_exports(__name__, {  # imported on first use: `formcheck --help` does not need the session
+    "LiveOptions": "session", "LiveResult": "session", "LiveSession": "session",
+    "RoundsPlan": "sets", "SetTracker": "sets",
+}, globals())
 
 __all__ = ["LiveOptions", "LiveResult", "LiveSession", "RoundsPlan", "SetTracker"]
