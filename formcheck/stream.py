@@ -65,17 +65,19 @@ class StreamCounts:
     lost: int = 0  # nobody plausible and no gap to bridge: the frame has no person
     detections: int = 0  # detections run (each costs about twice a tracked frame)
     joints_dropped: int = 0  # single implausible limb joints marked unseen
+    doubtful: int = 0  # held frames that failed a check, kept because no detection did better
     reasons: dict = field(default_factory=dict)  # why detections ran: missing, bones, folded, jump, fast, ...
 
     def as_dict(self) -> dict:
         return {"held": self.held, "redetected": self.redetected, "bridged": self.bridged, "lost": self.lost,
                 "detections": self.detections, "joints_dropped": self.joints_dropped,
-                "detection_reasons": dict(sorted(self.reasons.items()))}
+                "doubtful": self.doubtful, "detection_reasons": dict(sorted(self.reasons.items()))}
 
     def as_note(self) -> dict:
         """Flat counters for the analysis JSON's people note (chunk notes are merged by adding counters)."""
         note = {"frames_held": self.held, "frames_redetected": self.redetected, "frames_bridged": self.bridged,
-                "frames_lost": self.lost, "detections": self.detections, "joints_dropped": self.joints_dropped}
+                "frames_lost": self.lost, "detections": self.detections, "joints_dropped": self.joints_dropped,
+                "frames_doubtful": self.doubtful}
         note.update({f"detections_{why}": n for why, n in sorted(self.reasons.items())})
         return note
 
@@ -226,6 +228,11 @@ class PoseStream:
                     tracked.torso_centre - detected.torso_centre)) > 0.5 * body_size(detected))
                 if dv.ok and (chosen is None or elsewhere or why == "fast" or dv.bone_error < verdict.bone_error):
                     chosen, how, verdict = detected, "redetected", dv
+        if chosen is None and tracked is not None and "jump" not in verdict.failed:
+            # Nothing better: the tracker's doubtful result is still the best guess (a front view's hidden legs
+            # fold in every estimate, while its shoulders and arms are right); a jump is someone or something else.
+            chosen, how = tracked, "held"
+            self.counts.doubtful += 1
         if chosen is not None:
             chosen = self._drop_joints(chosen, verdict.drop)
             self.selector.commit(t, chosen, people)
