@@ -125,6 +125,10 @@ def batch_command(
     address: Optional[str] = typer.Option(None, "--address",
                                           help="Dask scheduler address (tcp://host:8786); none starts a local cluster."),
     recursive: bool = typer.Option(False, "--recursive", "-r", help="Look into sub-folders of folder inputs."),
+    clip_timeout: Optional[float] = typer.Option(None, "--clip-timeout", min=0.0,
+                                                 help="Seconds a worker may spend on one clip before it is stopped and "
+                                                 "the clip reported as timeout (0: no limit). Default: 5 minutes plus "
+                                                 "1 s per frame of the clip (about 30x its length at 30 fps)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no per-clip table."),
 ) -> None:
     """Score many clips in parallel: one JSON per clip, a summary, resumable; with --labels, accuracy metrics.
@@ -132,14 +136,19 @@ def batch_command(
     A bad clip (missing, empty, corrupt, no person) becomes a row with its status and a one-line error; the batch goes
     on. Ctrl-C stops cleanly: finished clips are kept and a re-run carries on from there.
     """
-    from .runner import BatchOptions, run_batch
+    from .runner import BatchOptions, default_workers, run_batch
 
+    most = max(4, 2 * default_workers())
+    if executor == "local" and workers > most:
+        raise typer.BadParameter(f"{workers} is more than this machine can use: {default_workers()} core(s), at most "
+                                 f"{most} workers (each holds a pose model)", param_hint="'--workers'")
     if profile not in PROFILES:
         err.print(f"[bold red]error:[/] unknown profile '{profile}': choose one of {', '.join(PROFILES)}", highlight=False)
         raise typer.Exit(1)
     options = BatchOptions(out=out_dir, profile=profile, model=model, num_poses=people, analysis_fps=analysis_fps,
                            workers=workers, force=force,
-                           labels=labels, executor=executor, address=address, recursive=recursive)
+                           labels=labels, executor=executor, address=address, recursive=recursive,
+                           clip_timeout=clip_timeout)
     try:
         report = run_batch(inputs, options, progress=RichProgress(not quiet))
     except FormcheckError as exc:

@@ -8,32 +8,64 @@ second; when it turns true the executor cancels what has not finished, stops its
 from __future__ import annotations
 
 import multiprocessing as mp
-import queue as queue_mod
+import os
+import signal
 import time
-from concurrent.futures import FIRST_COMPLETED, CancelledError, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections import deque
+from dataclasses import dataclass
+from multiprocessing.connection import wait
 from typing import Callable
 
 from ..errors import FormcheckError
-from .worker import init_local_worker, process_clip
+from .worker import process_clip, serve
 
 OnProgress = Callable[[int, int], None]
 OnResult = Callable[[dict], None]
 ShouldStop = Callable[[], bool]
 
 POLL_S = 0.2
+STARTUP_FAILURES = 3  # worker processes dying before they are ready, in a row, before the batch gives up on them
 
 
-def _crashed(job: dict, how: str) -> dict:
-    return {"id": job["id"], "status": "crashed", "error": how, "json": None, "frames": 0, "seconds": 0.0,
+def _crashed(job: dict, how: str, status: str = "crashed") -> dict:
+    return {"id": job["id"], "status": status, "error": how, "json": None, "frames": 0, "seconds": 0.0,
             "worker": ""}
 
 
-class LocalExecutor:
-    """A pool of `workers` processes (spawned, so no state is inherited), each reusing one landmarker.
+def exit_cause(exitcode: int | None) -> str:
+    """How a worker process ended, in words: the signal's name and its usual reason."""
+    if exitcode is None:
+        return "it vanished without an exit code"
+    if exitcode < 0:
+        try:
+            sig = signal.Signals(-exitcode)
+        except ValueError:
+            return f"killed by signal {-exitcode}"
+        why = {signal.SIGKILL: "out of memory (the kernel's OOM killer) or killed by hand",
+               signal.SIGSEGV: "a crash in native code", signal.SIGABRT: "aborted in native code",
+               signal.SIGBUS: "a crash in native code", signal.SIGTERM: "terminated from outside"}.get(sig)
+        return f"killed by {sig.name}" + (f": {why}" if why else "")
+    return f"exit code {exitcode}"
 
-    A clip that kills its worker (a crash in native code) is retried once on its own; if it kills that worker too, it
-    becomes a `crashed` row and the other clips are unaffected.
+
+@dataclass
+class _Slot:
+    """One worker process, its private pipe, and the clip it holds (if any) since when."""
+
+    process: object
+    conn: object
+    ready: bool = False
+    job: dict | None = None
+    since: float = 0.0
+
+
+class LocalExecutor:
+    """`workers` spawned processes (no inherited state), each reusing one landmarker, fed one clip at a time.
+
+    The parent always knows which clip each worker holds, so a worker that dies costs exactly its clip: the clip is
+    retried once (on a fresh worker), and if it kills that one too it becomes a `crashed` row naming how the worker
+    ended; the clips on the other workers are not touched. A clip held longer than its `timeout_s` (set by the runner
+    from --clip-timeout) has its worker killed and becomes a `timeout` row; the batch goes on with a fresh worker.
     """
 
     name = "local"
@@ -46,77 +78,111 @@ class LocalExecutor:
 
     def run(self, jobs: list[dict], on_progress: OnProgress, on_result: OnResult, should_stop: ShouldStop) -> bool:
         ctx = mp.get_context("spawn")
-        progress_queue = ctx.Queue()
-        started: set[int] = set()
+        pending = deque(jobs)
+        deaths: dict[int, list[str]] = {}  # clip id -> how each worker that held it ended
+        slots: list[_Slot] = []
+        startup_failures = 0
 
-        def drain() -> None:
-            while True:
-                try:
-                    clip_id, done = progress_queue.get_nowait()
-                except (queue_mod.Empty, EOFError, OSError):
-                    return
-                started.add(clip_id)
-                on_progress(clip_id, done)
+        def start() -> None:
+            parent_end, child_end = ctx.Pipe(duplex=True)
+            process = ctx.Process(target=serve, args=(child_end, os.getpid()), daemon=True, name="formcheck-worker")
+            process.start()
+            child_end.close()
+            slots.append(_Slot(process, parent_end))
 
-        todo = list(jobs)
-        suspects: list[dict] = []
+        def staff() -> None:
+            busy = sum(1 for s in slots if s.job is not None)
+            while len(slots) < min(self.workers, busy + len(pending)):
+                start()
+            for s in slots:
+                if s.ready and s.job is None and pending:
+                    job = pending.popleft()
+                    try:
+                        s.conn.send(job)
+                    except (OSError, ValueError):  # it died meanwhile: the clip was never given, put it back
+                        pending.appendleft(job)
+                        continue
+                    s.job, s.since = job, time.monotonic()
+
+        def read(s: _Slot) -> None:
+            try:
+                while s.conn.poll():
+                    message = s.conn.recv()
+                    if message[0] == "progress":
+                        on_progress(message[1], message[2])
+                    elif message[0] == "ready":
+                        s.ready = True
+                    elif message[0] == "result" and s.job is not None:
+                        s.job = None
+                        on_result(message[1])
+            except (EOFError, OSError):
+                pass  # the worker is gone; its sentinel says so below
+
+        def bury(s: _Slot, cause: str) -> None:
+            nonlocal startup_failures
+            slots.remove(s)
+            s.conn.close()
+            job, s.job = s.job, None
+            if job is None:
+                if not s.ready:
+                    startup_failures += 1
+                    if startup_failures >= STARTUP_FAILURES:
+                        while pending:
+                            on_result(_crashed(pending.popleft(), f"no worker process could start ({cause})"))
+                return
+            startup_failures = 0
+            deaths.setdefault(job["id"], []).append(cause)
+            if len(deaths[job["id"]]) < 2:
+                pending.appendleft(job)  # once more, on a fresh worker
+            else:
+                on_result(_crashed(job, f"the worker process died on this clip twice ({cause})"))
+
         try:
-            while todo:  # parallel rounds; a worker crash ends a round, innocent clips go into the next
-                todo, crashed_now, stopped = self._round(ctx, progress_queue, todo, self.workers, drain, started,
-                                                         on_result, should_stop)
-                suspects += crashed_now
-                if stopped:
+            staff()
+            while pending or any(s.job is not None for s in slots):
+                if should_stop():
                     return False
-            for job in suspects:  # alone in a fresh single-worker pool, so a second crash is this clip's own
-                rest, crashed_again, stopped = self._round(ctx, progress_queue, [job], 1, drain, started, on_result,
-                                                           should_stop)
-                if stopped:
-                    return False
-                for j in crashed_again + rest:
-                    on_result(_crashed(j, "the worker process died on this clip twice (a crash in native code?)"))
+                wait([s.conn for s in slots] + [s.process.sentinel for s in slots], timeout=POLL_S)
+                now = time.monotonic()
+                for s in list(slots):
+                    read(s)  # a result sent just before dying still counts
+                    if not s.process.is_alive():
+                        s.process.join()
+                        bury(s, exit_cause(s.process.exitcode))
+                    elif s.job is not None and s.job.get("timeout_s") and now - s.since > s.job["timeout_s"]:
+                        job, s.job = s.job, None
+                        self._kill(s.process)
+                        slots.remove(s)
+                        s.conn.close()
+                        on_result(_crashed(job, f"no result after {job['timeout_s']:.0f} s (--clip-timeout): the "
+                                                "clip hangs or is far slower than its length; its worker was stopped",
+                                           status="timeout"))
+                staff()
             return True
         finally:
-            progress_queue.close()
-            progress_queue.join_thread()
-
-    def _round(self, ctx, progress_queue, jobs, workers, drain, started, on_result, should_stop):
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx,
-                                   initializer=init_local_worker, initargs=(progress_queue,))
-        futures = {pool.submit(process_clip, job): job for job in jobs}
-        requeue, crashed = [], []
-        try:
-            while futures:
-                done, _ = wait(list(futures), timeout=POLL_S, return_when=FIRST_COMPLETED)
-                drain()
-                for f in done:
-                    job = futures.pop(f)
-                    try:
-                        on_result(f.result())
-                    except BrokenProcessPool:  # a worker died: it ran this clip, or the clip was queued behind it
-                        job["_breaks"] = job.get("_breaks", 0) + 1
-                        (crashed if job["id"] in started or job["_breaks"] > 1 else requeue).append(job)
-                    except CancelledError:
-                        requeue.append(job)
-                if should_stop():
-                    self._terminate(pool)
-                    return [], [], True
-            drain()
-            pool.shutdown(wait=True)
-            return requeue, crashed, False
-        except BaseException:
-            self._terminate(pool)
-            raise
+            self._stop(slots)
 
     @staticmethod
-    def _terminate(pool: ProcessPoolExecutor) -> None:
-        """Stop now: drop queued clips and end the workers (their unfinished clips are simply not written)."""
-        processes = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for p in processes:
-            if p.is_alive():
-                p.terminate()
-        for p in processes:
-            p.join(timeout=5)
+    def _kill(process) -> None:
+        if process.is_alive():
+            process.kill()
+        process.join(timeout=5)
+
+    def _stop(self, slots: list[_Slot]) -> None:
+        """Idle workers are asked to leave; busy ones (a stop, an error) are ended at once."""
+        for s in slots:
+            try:
+                if s.job is None:
+                    s.conn.send(None)
+                else:
+                    s.process.terminate()
+            except (OSError, ValueError):
+                pass
+        deadline = time.monotonic() + 5
+        for s in slots:
+            s.process.join(timeout=max(0.1, deadline - time.monotonic()))
+            self._kill(s.process)
+            s.conn.close()
 
 
 class DaskExecutor:

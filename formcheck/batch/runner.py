@@ -24,7 +24,7 @@ from .. import __version__
 from ..errors import FormcheckError
 from ..profiles import ARTICLE, FAULT_CODES, Profile, get_profile
 from ..track import is_track_path
-from ..writers import atomic_write_text
+from .durable import durable_write_text, remove_stale_parts
 from .evaluate import LabelIndex, compute_metrics, load_labels, truth_columns
 from .executors import make_executor
 from .inputs import Clip, expand_inputs, prepare_clips
@@ -56,6 +56,7 @@ class BatchOptions:
     executor: str = "local"
     address: str | None = None
     recursive: bool = False
+    clip_timeout: float | None = None  # seconds per clip; None: generous, from the clip's length (clip_time_limit)
 
 
 @dataclass
@@ -149,6 +150,24 @@ def batch_settings(profile: Profile, model_spec, num_poses: int, analysis_fps: f
     return {"track": base, "video": video}
 
 
+TIMEOUT_BASE_S = 300.0  # worker start-up and model loading, on a loaded machine
+TIMEOUT_PER_FRAME_S = 1.0  # ~30x a 30 fps clip's length: the pose model runs at >10 frames/s even on 2 busy cores
+TIMEOUT_UNKNOWN_S = 3600.0  # a container that does not announce its length
+
+
+def clip_time_limit(expected_frames: int, clip_timeout: float | None) -> float | None:
+    """Seconds a worker may hold one clip before it is stopped and the clip reported as `timeout`.
+
+    --clip-timeout SECONDS sets it for every clip (0 turns it off); by default it is generous and grows with the clip:
+    TIMEOUT_BASE_S plus TIMEOUT_PER_FRAME_S per frame the container announces, so only a clip that hangs reaches it.
+    """
+    if clip_timeout is not None:
+        return float(clip_timeout) if clip_timeout > 0 else None
+    if expected_frames <= 0:
+        return TIMEOUT_UNKNOWN_S
+    return TIMEOUT_BASE_S + TIMEOUT_PER_FRAME_S * expected_frames
+
+
 def run_batch(inputs: list[str | os.PathLike], options: BatchOptions, progress: ProgressHook | None = None,
               stop=None) -> BatchReport:
     """Run a batch; see the module docstring. Raises FormcheckError only for a problem with the batch as a whole (no
@@ -167,8 +186,7 @@ def run_batch(inputs: list[str | os.PathLike], options: BatchOptions, progress: 
         raise FormcheckError(f"cannot create the output folder {out}: {exc.strerror or exc}") from None
     if out.exists() and not out.is_dir():
         raise FormcheckError(f"--out is not a folder: {out}")
-    for stale in out.glob(".*.part"):  # left by a run killed while writing (the result itself was never replaced)
-        stale.unlink(missing_ok=True)
+    remove_stale_parts(out)  # left by a run killed while writing (the result itself was never replaced)
 
     model_spec = None
     if any(not is_track_path(p) for p in paths):
@@ -194,7 +212,8 @@ def run_batch(inputs: list[str | os.PathLike], options: BatchOptions, progress: 
             continue
         jobs.append({"id": clip.id, "path": clip.path, "kind": clip.kind, "profile": profile,
                      "model": str(options.model), "num_poses": options.num_poses,
-                     "analysis_fps": options.analysis_fps})
+                     "analysis_fps": options.analysis_fps,
+                     "timeout_s": clip_time_limit(clip.expected_frames, options.clip_timeout)})
     by_id = {c.id: c for c in clips}
     # Longest first: the pool ends with short clips on every worker instead of one long clip on one.
     jobs.sort(key=lambda j: -by_id[j["id"]].expected_frames)
@@ -217,8 +236,13 @@ def run_batch(inputs: list[str | os.PathLike], options: BatchOptions, progress: 
             analysis = json.loads(result["json"])
             analysis["batch"] = {"input": clip.path, "input_sha256": clip.sha256, "key": clip.key,
                                  "settings": settings[clip.kind]}
-            atomic_write_text(out / f"{clip.name}.json", json.dumps(analysis, indent=2) + "\n")
-            analyses[clip.id] = analysis
+            try:
+                durable_write_text(out / f"{clip.name}.json", json.dumps(analysis, indent=2) + "\n")
+                analyses[clip.id] = analysis
+            except OSError as exc:  # disk full, folder removed: this clip's row says so, the batch goes on
+                result = dict(result, status="error",
+                              error=f"cannot write {clip.name}.json: {exc.strerror or exc}")
+                analysis = None
         row = _row(clip, result, analysis, resumed=False)
         rows[clip.id] = row
         final = int(result.get("frames") or 0)
@@ -254,7 +278,7 @@ def run_batch(inputs: list[str | os.PathLike], options: BatchOptions, progress: 
                             if analysis is not None else None})
         metrics = compute_metrics(entries, labels.get("about", ""))
         metrics["interrupted"] = interrupted
-        atomic_write_text(out / "metrics.json", json.dumps(metrics, indent=2) + "\n")
+        durable_write_text(out / "metrics.json", json.dumps(metrics, indent=2) + "\n")
 
     report = BatchReport(out=out, rows=ordered, interrupted=interrupted, metrics=metrics, warnings=warnings,
                          seconds=round(time.perf_counter() - started, 2), executor=executor.describe())
@@ -318,7 +342,7 @@ def _write_summaries(report: BatchReport, profile: Profile, options: BatchOption
     writer.writeheader()
     for row in report.rows:
         writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
-    atomic_write_text(report.out / "summary.csv", buf.getvalue())
+    durable_write_text(report.out / "summary.csv", buf.getvalue())
     doc = {"formcheck": __version__, "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
            "interrupted": report.interrupted, "seconds": report.seconds, "executor": report.executor,
            "settings": {"profile": profile.name, "model": str(options.model), "people": options.num_poses,
@@ -328,4 +352,4 @@ def _write_summaries(report: BatchReport, profile: Profile, options: BatchOption
         doc["metrics"] = {k: report.metrics[k] for k in ("strict", "tolerant", "negatives")}
     if report.warnings:
         doc["warnings"] = report.warnings
-    atomic_write_text(report.out / "summary.json", json.dumps(doc, indent=2) + "\n")
+    durable_write_text(report.out / "summary.json", json.dumps(doc, indent=2) + "\n")

@@ -16,6 +16,7 @@ from typing import Callable
 
 from ..errors import FormcheckError
 from ..profiles import Profile
+from .faults import inject
 
 _local = threading.local()  # per thread: {(model, num_poses): PoseEstimator}
 _reporter: Callable[[int, int], None] | None = None  # set in local pool workers: (clip id, frames done)
@@ -61,6 +62,7 @@ def process_clip(job: dict) -> dict:
     profile: Profile = job["profile"]
     if _reporter is not None:
         _reporter(clip_id, 0)  # started: lets the pool tell a crashing clip from the ones queued behind it
+    inject(job["path"])  # test-only faults (FORMCHECK_TEST_FAULTS); nothing otherwise
     try:
         if job["kind"] == "track":
             analysis = analyze_track_file(job["path"], profile)
@@ -102,16 +104,64 @@ def _throttled(clip_id: int, every_s: float = 0.25):
     return progress
 
 
-def init_local_worker(queue) -> None:
-    """Local pool worker start-up: Ctrl-C is the parent's to handle; progress goes to the parent through `queue`."""
+def serve(conn, parent_pid: int) -> None:
+    """A local worker's life: take one job at a time from the parent over `conn`, send back progress and the result.
+
+    Its own pipe (not a queue shared by all workers) means a worker killed mid-message can corrupt nothing but its own
+    channel. Ctrl-C is the parent's to handle. If the parent dies (SIGKILL, power cut of the session), the worker ends
+    within a second instead of finishing, or hanging on, a clip nobody will collect.
+    """
     import signal
 
     global _reporter
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_when_orphaned(parent_pid)
+    lock = threading.Lock()
+
+    def send(message) -> None:
+        with lock:
+            conn.send(message)
+
     def report(clip_id: int, done: int) -> None:
         try:
-            queue.put_nowait((clip_id, done))
+            send(("progress", clip_id, done))
         except Exception:  # progress is best effort
             pass
 
     _reporter = report
+    send(("ready", os.getpid()))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        result = process_clip(job)
+        result["rss_mb"] = resident_mb()
+        try:
+            send(("result", result))
+        except (OSError, ValueError):
+            return
+
+
+def _exit_when_orphaned(parent_pid: int, every_s: float = 1.0) -> None:
+    def watch() -> None:
+        while True:
+            time.sleep(every_s)
+            if os.getppid() != parent_pid:
+                os._exit(3)
+
+    threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
+
+
+def resident_mb() -> float | None:
+    """This process's resident memory (VmRSS) in MB, or None where /proc is not there."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
