@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable, Sequence
 
+from ..faults import FAULTS
 from .records import FAULT_CODES, SessionRecord
 
 BEGINNER_SET = (12, 15)  # valid reps in one set
@@ -38,19 +39,9 @@ RULE_KNEES = "if you cannot keep the torso rigid, do push-ups on your knees, sti
 RULE_VALID_REP = ("a valid rep: elbows at 90 degrees at the bottom, arms extended at the top, rigid torso, hands "
                   "slightly wider than the shoulders, elbows close to the body")
 
-CUES = {
-    "SHALLOW_DEPTH": "go down until your elbows reach 90 degrees",
-    "NO_LOCKOUT": "straighten your arms fully at the top of each rep",
-    "HIPS_PIKE": "lower your hips so shoulders, hips and ankles form one straight line",
-    "HANDS_TOO_NARROW": "place your hands slightly wider than your shoulders",
-    "HANDS_TOO_WIDE": "bring your hands in to slightly wider than your shoulders",
-    "ELBOWS_FLARED": "keep your elbows close to your torso (about 45 degrees) instead of flaring them out",
-}
-FAULT_WORDS = {
-    "SHALLOW_DEPTH": "depth was short of 90 degrees", "NO_LOCKOUT": "arms did not lock out",
-    "HIPS_SAG": "hips sagged", "HIPS_PIKE": "hips piked", "HANDS_TOO_NARROW": "hands were too narrow",
-    "HANDS_TOO_WIDE": "hands were too wide", "ELBOWS_FLARED": "elbows flared",
-}
+# The form-cue rule's words (formcheck.faults); the hips sag has a rule of its own (knee push-ups), not a cue.
+CUES = {f.code: f.advice for f in FAULTS if f.code != "HIPS_SAG"}
+FAULT_WORDS = {f.code: f.past for f in FAULTS}
 ORDINALS = {2: "second", 3: "third"}
 
 

@@ -19,7 +19,7 @@ CSV_COLUMNS = (
     "set_index", "set_start_s", "set_end_s", "rest_before_s",
     "rep_index", "start_s", "bottom_s", "end_s", "down_s", "up_s", "min_elbow_deg", "top_elbow_deg",
     "body_line_max", "hand_width_ratio", "elbow_flare_deg", "variant", "valid", "faults", "not_assessable",
-    "confidence", "uncertain",
+    "confidence", "uncertain", "borderline",
 )
 
 
@@ -48,7 +48,8 @@ def to_csv(sessions: Sequence[SessionRecord]) -> str:
                     st.index, st.start_s, st.end_s, st.rest_before_s,
                     r.index, r.start_s, r.bottom_s, r.end_s, r.down_s, r.up_s, r.min_elbow_deg, r.top_elbow_deg,
                     r.body_line_max, r.hand_width_ratio, r.elbow_flare_deg, r.variant, r.valid,
-                    " ".join(r.faults), " ".join(r.not_assessable), r.confidence, r.uncertain]])
+                    " ".join(r.faults), " ".join(r.not_assessable), r.confidence, r.uncertain,
+                    " ".join(r.borderline)]])
                 wrote = True
         if not wrote:
             writer.writerow([_cell(v) for v in head] + [""] * (len(CSV_COLUMNS) - len(head)))

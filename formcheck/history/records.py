@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Mapping
 
-FAULT_CODES = ("SHALLOW_DEPTH", "NO_LOCKOUT", "HIPS_SAG", "HIPS_PIKE", "HANDS_TOO_NARROW", "HANDS_TOO_WIDE",
-               "ELBOWS_FLARED")
+from ..faults import CODES as FAULT_CODES
 KINDS = ("analyze", "live")
 
 
@@ -50,6 +49,7 @@ class RepRecord:
     not_assessable: tuple[str, ...] = ()
     confidence: float | None = None
     uncertain: bool = False  # built from unreliable frames: shown, but left out of form advice
+    borderline: tuple[str, ...] = ()  # within the measurement's uncertainty of the threshold: not counted as faults
 
     @property
     def down_s(self) -> float | None:
@@ -140,6 +140,10 @@ class SessionRecord:
         faults = (self.analysis.get("summary") or {}).get("faults") or {}
         return Counter({str(k): int(v) for k, v in faults.items() if _num(v)})
 
+    def borderline_counts(self) -> Counter:
+        """Reps borderline for each fault (kept apart from fault_counts); uncertain reps left out."""
+        return Counter(code for r in self.reps if not r.uncertain for code in set(r.borderline))
+
     def assessed_counts(self) -> Counter:
         """Reps in which each fault could be judged (the view showed it): the denominator of a fault share."""
         reps = [r for r in self.reps if not r.uncertain]
@@ -161,6 +165,7 @@ def _rep(raw: Mapping[str, Any], set_index: int, fallback_index: int) -> RepReco
         not_assessable=tuple(str(c) for c in raw.get("not_assessable") or ()),
         confidence=_num(raw.get("confidence")),
         uncertain=bool(raw.get("uncertain", False)),
+        borderline=tuple(str(c) for c in raw.get("borderline") or ()),
     )
 
 

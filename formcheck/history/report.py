@@ -14,11 +14,10 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
+from ..faults import FAULTS
 from .records import SessionRecord
 
-FAULT_LABELS = {"SHALLOW_DEPTH": "shallow", "NO_LOCKOUT": "no lockout", "HIPS_SAG": "hips sag",
-                "HIPS_PIKE": "hips pike", "HANDS_TOO_NARROW": "hands narrow", "HANDS_TOO_WIDE": "hands wide",
-                "ELBOWS_FLARED": "elbows flared"}
+FAULT_LABELS = {f.code: f.short for f in FAULTS}
 
 
 @dataclass(frozen=True)
@@ -33,6 +32,7 @@ class DayRow:
     main_fault: str | None  # the fault shown by the most reps that day
     main_fault_reps: int
     mean_rep_s: float | None  # tempo: mean time of one rep
+    borderline_reps: int = 0  # reps with a borderline fault (within the measurement's uncertainty; not counted)
 
     @property
     def valid_share(self) -> float | None:
@@ -58,7 +58,8 @@ def day_rows(sessions: Sequence[SessionRecord]) -> list[DayRow]:
             knee_reps=sum(s.knee_total for s in group),
             reps_per_set=tuple(st.n_reps for st in sets),
             main_fault=main[0], main_fault_reps=main[1],
-            mean_rep_s=sum(durations) / len(durations) if durations else None))
+            mean_rep_s=sum(durations) / len(durations) if durations else None,
+            borderline_reps=sum(bool(r.borderline) and not r.uncertain for s in group for r in s.reps)))
     return rows
 
 
@@ -68,15 +69,16 @@ def day_table(rows: Sequence[DayRow]):
 
     table = Table(title="Training history", title_justify="left")
     for name, justify in (("day", "left"), ("sess", "right"), ("sets", "right"), ("reps/set", "left"),
-                          ("reps", "right"), ("valid", "right"), ("knee", "right"), ("s/rep", "right"),
-                          ("main fault", "left")):
+                          ("reps", "right"), ("valid", "right"), ("border", "right"), ("knee", "right"),
+                          ("s/rep", "right"), ("main fault", "left")):
         table.add_column(name, justify=justify, no_wrap=name != "main fault", min_width=8 if name == "reps/set" else None)
     for r in rows:
         share = "-" if r.valid_share is None else f"{r.valid_share:.0%}"
         fault = "-" if r.main_fault is None else \
             f"{FAULT_LABELS.get(r.main_fault, r.main_fault)} {r.main_fault_reps}/{r.reps}"
         table.add_row(f"{r.day:%Y-%m-%d}", str(r.sessions), str(r.sets),
-                      " + ".join(map(str, r.reps_per_set)) or "-", str(r.reps), share, str(r.knee_reps),
+                      " + ".join(map(str, r.reps_per_set)) or "-", str(r.reps), share, str(r.borderline_reps),
+                      str(r.knee_reps),
                       "-" if r.mean_rep_s is None else f"{r.mean_rep_s:.1f}", fault)
     return table
 

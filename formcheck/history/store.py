@@ -94,7 +94,11 @@ _V2 = (
     "CREATE INDEX sessions_day ON sessions(day)",
     "ALTER TABLE sessions ADD COLUMN formcheck_version TEXT",  # which formcheck wrote the session
 )
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+_V3 = (
+    # faults within the measurement's uncertainty of their threshold (issue 13): kept apart, not counted
+    "ALTER TABLE reps ADD COLUMN borderline TEXT NOT NULL DEFAULT ''",
+)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -275,10 +279,11 @@ class HistoryStore:
             conn.executemany("INSERT INTO sets VALUES (?,?,?,?,?)",
                              [(sid, st.index, st.start_s, st.end_s, st.rest_before_s) for st in s.sets])
             conn.executemany(
-                "INSERT OR REPLACE INTO reps VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT OR REPLACE INTO reps VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(sid, r.index, r.set_index, r.start_s, r.bottom_s, r.end_s, r.min_elbow_deg, r.top_elbow_deg,
                   r.body_line_max, r.hand_width_ratio, r.elbow_flare_deg, r.variant, int(r.valid),
-                  " ".join(r.faults), " ".join(r.not_assessable), r.confidence, int(r.uncertain)) for r in s.reps])
+                  " ".join(r.faults), " ".join(r.not_assessable), r.confidence, int(r.uncertain),
+                  " ".join(r.borderline)) for r in s.reps])
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -374,7 +379,8 @@ class HistoryStore:
                     body_line_max=row["body_line_max"], hand_width_ratio=row["hand_width_ratio"],
                     elbow_flare_deg=row["elbow_flare_deg"], variant=row["variant"], valid=bool(row["valid"]),
                     faults=_codes(row["faults"]), not_assessable=_codes(row["not_assessable"]),
-                    confidence=row["confidence"], uncertain=bool(row["uncertain"])))
+                    confidence=row["confidence"], uncertain=bool(row["uncertain"]),
+                    borderline=_codes(row["borderline"])))
             out = []
             for row in rows:
                 sid = row["id"]

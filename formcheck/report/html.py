@@ -18,44 +18,22 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from ..faults import FAULTS, MEASURES, fault, format_band, format_value, of_measure
 from ..profiles import Profile, get_profile
 from ..results import Analysis, Rep
 from ..writers import atomic_write_text
 from .capture import ReportCapture, Thumbnail, severity, worst_evidence
 from .plots import index_svg, timeline_svg
+from ..views import POLICIES
 
-FAULT_TITLES = {
-    "SHALLOW_DEPTH": "not down to 90°",
-    "NO_LOCKOUT": "no lockout at the top",
-    "HIPS_SAG": "hips sagging",
-    "HIPS_PIKE": "hips hiked",
-    "HANDS_TOO_NARROW": "hands too narrow",
-    "HANDS_TOO_WIDE": "hands too wide",
-    "ELBOWS_FLARED": "elbows flared",
-}
-CUES = {
-    "SHALLOW_DEPTH": "Go down until the elbows reach 90 degrees.",
-    "NO_LOCKOUT": "Extend the elbows fully, back to the plank, at the top.",
-    "HIPS_SAG": "Tighten glutes and core: shoulders, hips and ankles in one line.",
-    "HIPS_PIKE": "Lower the hips into a straight line.",
-    "HANDS_TOO_NARROW": "Place the hands slightly wider than the shoulders.",
-    "HANDS_TOO_WIDE": "Place the hands slightly wider than the shoulders.",
-    "ELBOWS_FLARED": "Keep the elbows closer to the body (about 45 degrees).",
-}
-VIEW_NOTES = {
-    "side": "A side view shows depth, lockout and the body line; it cannot show hand width or elbow flare.",
-    "front": "A front view shows hand width and elbow flare; it cannot show depth, lockout or the body line.",
-    "oblique": "An oblique view shows everything, less surely than a straight side or front view.",
-    "unknown": "The camera angle could not be worked out, so no fault could be judged.",
-}
-# The rep table's measured columns and the faults each one shows.
-COLUMN_FAULTS = {
-    "depth": ("SHALLOW_DEPTH",),
-    "lockout": ("NO_LOCKOUT",),
-    "body": ("HIPS_SAG", "HIPS_PIKE"),
-    "hands": ("HANDS_TOO_NARROW", "HANDS_TOO_WIDE"),
-    "flare": ("ELBOWS_FLARED",),
-}
+FAULT_TITLES = {f.code: f.title for f in FAULTS}
+CUES = {f.code: f.fix for f in FAULTS}
+VIEW_NOTES = {name: p.note for name, p in POLICIES.items()}
+# The rep table's measured columns and the faults each one shows (from the Fault table).
+COLUMN_FAULTS = {m.column: of_measure(m.name) for m in MEASURES.values()}
+COLUMN_FIELD = {m.column: m.rep_field for m in MEASURES.values()}
+BORDERLINE_NOTE = ("Borderline: the measurement is too close to the limit to call, given how precisely this camera "
+                   "angle can measure it. It is shown, but not counted against the rep.")
 TEMPLATES = Path(__file__).with_name("templates")
 
 
@@ -64,16 +42,11 @@ def _finite(v) -> bool:
 
 
 def fmt_value(code: str, v: float | None) -> str:
-    """A measured value in the unit its fault is judged in."""
+    """A measured value in the unit its fault is judged in (a fault code or a column name)."""
     if not _finite(v):
         return "–"
-    if code in ("SHALLOW_DEPTH", "NO_LOCKOUT", "ELBOWS_FLARED", "depth", "lockout", "flare"):
-        return f"{v:.0f}°"
-    if code in ("HIPS_SAG", "HIPS_PIKE", "body"):
-        return f"{v:+.2f}"
-    if code in ("HANDS_TOO_NARROW", "HANDS_TOO_WIDE", "hands"):
-        return f"{v:.2f}×"
-    return f"{v:g}"
+    col = {m.column: m.name for m in MEASURES.values()}
+    return format_value(col.get(code, code), v)
 
 
 def fmt_time(t: float | None) -> str:
@@ -84,8 +57,12 @@ def fmt_time(t: float | None) -> str:
 
 
 def _comparison(code: str) -> str:
-    return {"SHALLOW_DEPTH": ">", "NO_LOCKOUT": "<", "HIPS_SAG": ">", "HIPS_PIKE": "<", "HANDS_TOO_NARROW": "<",
-            "HANDS_TOO_WIDE": ">", "ELBOWS_FLARED": ">"}[code]
+    f = fault(code)
+    return "?" if f is None else ">" if f.direction > 0 else "<"
+
+
+def _band(code: str, band: float) -> str:
+    return f" {format_band(code, band)}" if band else ""
 
 
 def _data_uri(data: bytes, mime: str) -> str:
@@ -102,20 +79,27 @@ def _profile_of(analysis: Analysis, profile: Profile | str | None) -> Profile:
 
 
 def _rep_row(rep: Rep) -> dict:
-    values = {"depth": rep.min_elbow_deg, "lockout": rep.top_elbow_deg, "body": rep.body_line_max,
-              "hands": rep.hand_width_ratio, "flare": rep.elbow_flare_deg}
     cells = {}
     for col, codes in COLUMN_FAULTS.items():
         state = "bad" if any(c in rep.faults for c in codes) else \
+            "borderline" if any(c in rep.borderline for c in codes) else \
             "na" if all(c in rep.not_assessable for c in codes) else "ok"
-        cells[col] = {"text": fmt_value(col, values[col]) if state != "na" else "n/a", "state": state,
-                      "title": "not assessable from this view" if state == "na" else ""}
+        measure = next(m.name for m in MEASURES.values() if m.column == col)
+        band = rep.uncertainty.get(measure)
+        cells[col] = {"text": fmt_value(col, getattr(rep, COLUMN_FIELD[col])) if state != "na" else "n/a",
+                      "state": state,
+                      "title": "not assessable from this view" if state == "na" else
+                      (f"measured {format_band(measure, band)}" if band else "")}
     faults = [{"code": e.code, "title": FAULT_TITLES.get(e.code, e.code),
-               "measure": f"{fmt_value(e.code, e.value)} {_comparison(e.code)} {fmt_value(e.code, e.threshold)}",
+               "measure": f"{fmt_value(e.code, e.value)}{_band(e.code, e.band)} {_comparison(e.code)} "
+                          f"{fmt_value(e.code, e.threshold)}",
                "standard": e.standard, "t": e.t} for e in sorted(rep.evidence, key=severity, reverse=True)]
+    borderline = [{"code": e.code, "title": FAULT_TITLES.get(e.code, e.code),
+                   "measure": f"{fmt_value(e.code, e.value)}{_band(e.code, e.band)} vs {fmt_value(e.code, e.threshold)}",
+                   "t": e.t} for e in rep.borderline_evidence]
     return {"index": rep.index, "start": rep.start_s, "end": rep.end_s, "time": f"{rep.start_s:.1f}–{rep.end_s:.1f}",
             "variant": rep.variant, "view": rep.view, "valid": rep.valid, "uncertain": rep.uncertain,
-            "confidence": rep.confidence, "cells": cells, "faults": faults,
+            "confidence": rep.confidence, "cells": cells, "faults": faults, "borderline": borderline,
             "tempo_down": f"{rep.tempo_down_s:.1f}" if _finite(rep.tempo_down_s) else "–",
             "tempo_up": f"{rep.tempo_up_s:.1f}" if _finite(rep.tempo_up_s) else "–",
             "not_assessable": [FAULT_TITLES.get(c, c) for c in rep.not_assessable]}
@@ -164,6 +148,8 @@ def report_context(analysis: Analysis, thumbnails: Mapping[int, Thumbnail] | Non
         "view_note": VIEW_NOTES.get(s.view, ""),
         "main_faults": main_faults,
         "not_assessable": [{"code": c, "title": FAULT_TITLES.get(c, c)} for c in s.not_assessable],
+        "borderline": [{"code": c, "title": FAULT_TITLES.get(c, c), "count": n} for c, n in s.borderline.items()],
+        "borderline_note": BORDERLINE_NOTE,
         "faulted_reps": sum(1 for r in analysis.reps if r.faults),
         "reps": [_rep_row(r) for r in analysis.reps],
         "incomplete": analysis.incomplete,
@@ -246,7 +232,7 @@ def _row(row: IndexRow | Mapping) -> dict:
     a = row.analysis
     out = {"name": row.name, "report": row.report, "error": row.error or "", "reps": 0, "valid_reps": 0,
            "knee_reps": 0, "incline_reps": 0, "uncertain_reps": 0, "view": "", "faults": [], "not_assessable": [],
-           "status": "error" if row.error else "", "message": "", "duration": "–"}
+           "borderline": [], "status": "error" if row.error else "", "message": "", "duration": "–"}
     if a is None:
         return out
     if isinstance(a, Analysis):
@@ -262,6 +248,8 @@ def _row(row: IndexRow | Mapping) -> dict:
     faults = sorted((summary.get("faults") or {}).items(), key=lambda kv: -kv[1])
     out["faults"] = [{"title": FAULT_TITLES.get(c, c), "count": n} for c, n in faults]
     out["not_assessable"] = [FAULT_TITLES.get(c, c) for c in summary.get("not_assessable") or []]
+    out["borderline"] = [{"title": FAULT_TITLES.get(c, c), "count": n}
+                         for c, n in sorted((summary.get("borderline") or {}).items(), key=lambda kv: -kv[1])]
     out["duration"] = fmt_time(duration)
     return out
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..faults import of_measure
 from ..profiles import Profile
 from ..results import Analysis
 
@@ -128,9 +129,10 @@ def timeline_svg(analysis: Analysis, profile: Profile, width_in: float = 11.0) -
                       fontsize=8.5, color=color, bbox=LABEL_BOX)
         for rep in analysis.reps:
             if math.isfinite(rep.min_elbow_deg):
-                bad = "SHALLOW_DEPTH" in rep.faults
-                ax_e.plot([rep.bottom_s], [rep.min_elbow_deg], marker="v", markersize=6,
-                          color=RED if bad else GREEN, linestyle="none")
+                state = [rep.state(c) for c in of_measure("depth")]
+                color = RED if "fault" in state else AMBER if "borderline" in state else GREEN
+                ax_e.plot([rep.bottom_s], [rep.min_elbow_deg], marker="v", markersize=6, color=color,
+                          linestyle="none")
         ax_e.set_ylabel("elbow angle (°)")
 
         # Body line: + sag (hips toward the floor), - hike.
@@ -152,10 +154,11 @@ def timeline_svg(analysis: Analysis, profile: Profile, width_in: float = 11.0) -
         ax_b.text(0.005, 0.97, "hips sag ↑", transform=ax_b.transAxes, ha="left", va="top", fontsize=8.5, color=MUTED)
         ax_b.text(0.005, 0.03, "hips hike ↓", transform=ax_b.transAxes, ha="left", va="bottom", fontsize=8.5,
                   color=MUTED)
+        line_codes = of_measure("body_line")
         for rep in analysis.reps:
-            for ev in rep.evidence:
-                if ev.code in ("HIPS_SAG", "HIPS_PIKE") and math.isfinite(ev.value):
-                    ax_b.plot([ev.t], [float(np.clip(ev.value, -span, span))], marker="o", markersize=5, color=RED,
+            for ev, color in [(e, RED) for e in rep.evidence] + [(e, AMBER) for e in rep.borderline_evidence]:
+                if ev.code in line_codes and math.isfinite(ev.value):
+                    ax_b.plot([ev.t], [float(np.clip(ev.value, -span, span))], marker="o", markersize=5, color=color,
                               linestyle="none")
         ax_b.set_ylabel("body line offset")
         ax_b.set_xlabel("time (s)")
