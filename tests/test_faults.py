@@ -1,0 +1,125 @@
+"""The Fault table, the view policy and the three verdict states (fault beyond doubt, borderline, not assessable).
+
+Expectations come from the table, the policy and the profile, and from the analyzer's own reported value and band
+(a verdict must agree with them); nothing is tuned to a particular output.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from formcheck import faults as F
+from formcheck.analyzer import analyze_track
+from formcheck.measures import measure_frame
+from formcheck.profiles import ARTICLE, PROFILES, SOURCES
+from formcheck.verdicts import jitter
+from formcheck.views import POLICIES, policy, visibility_factor
+
+from kinematic import clip, pushups
+
+
+def test_every_fault_has_a_row_a_source_and_a_threshold():
+    assert set(F.CODES) == set(SOURCES)
+    assert sorted(f.severity for f in F.FAULTS) == list(range(len(F.FAULTS)))  # a strict order for the coach
+    for f in F.FAULTS:
+        assert f.measure in F.MEASURES and f.direction in (1, -1)
+        for p in PROFILES.values():
+            thr = p.threshold(f.code)
+            assert math.isfinite(thr.value) and thr.source
+            # good form is on the good side of the threshold
+            assert f.beyond(p.good(f.code), thr.value) < 0
+
+
+def test_view_policy_names_only_known_measures():
+    for p in POLICIES.values():
+        assert p.judges <= set(F.MEASURES) and set(p.error) <= set(F.MEASURES)
+        assert p.judges <= set(p.error)  # a view that judges a measure says how sure it is
+        assert p.elbow in ("nearer_image", "world") and p.line in ("image", "world")
+
+
+def test_visibility_widens_the_band_only_below_the_typical():
+    assert visibility_factor(0.95) == visibility_factor(0.75) == 1.0
+    assert visibility_factor(0.5) > visibility_factor(0.6) > 1.0
+
+
+def test_jitter_reads_white_noise_on_a_smooth_movement():
+    rng = np.random.default_rng(3)
+    t = np.linspace(0, 1, 301)
+    smooth = 120 + 50 * np.cos(2 * np.pi * t)  # a rep's elbow angle
+    assert jitter(smooth) < 0.05
+    est = jitter(smooth + rng.normal(0, 2.0, t.size))
+    assert 1.6 < est < 2.4
+
+
+def _states(a, code):
+    return [r.state(code) for r in a.reps]
+
+
+@pytest.mark.parametrize("sag", [0.0, 0.04, 0.06, 0.08, 0.14])
+def test_sag_verdict_agrees_with_value_and_band(sag):
+    """A fault only beyond the band, borderline inside it, ok below it; `valid` ignores borderline."""
+    a = analyze_track(clip(pushups(3, sag=sag), view="side"))
+    thr = ARTICLE.threshold("HIPS_SAG").value
+    assert a.summary.reps == 3
+    for r in a.reps:
+        band = r.uncertainty["body_line"]
+        assert band >= policy("side").error["body_line"]
+        ev = {e.code: e for e in r.evidence + r.borderline_evidence}
+        state = r.state("HIPS_SAG")
+        if state == "ok":
+            continue
+        value = ev["HIPS_SAG"].value
+        assert ev["HIPS_SAG"].band == pytest.approx(band, abs=1e-4)
+        assert state == ("fault" if value - thr > band else "borderline")
+        assert abs(value - thr) <= band or state == "fault"
+        assert r.valid == (not r.faults)
+    if sag >= thr + 2 * policy("side").error["body_line"] + 0.03:  # well beyond any band: found
+        assert _states(a, "HIPS_SAG") == ["fault"] * 3
+    if sag == 0.0:
+        assert _states(a, "HIPS_SAG") == ["ok"] * 3
+    if sag == thr:  # right at the threshold: never called beyond doubt either way
+        assert set(_states(a, "HIPS_SAG")) == {"borderline"}
+        assert a.summary.borderline.get("HIPS_SAG") == 3 and a.summary.valid_reps == 3
+
+
+def test_a_band_that_reaches_good_form_makes_the_fault_not_assessable():
+    """With a depth tolerance below the side view's elbow error, the side view cannot tell 90 from the limit."""
+    tight = replace(ARTICLE, depth_tolerance_deg=policy("side").error["depth"] / 2)
+    a = analyze_track(clip(pushups(3, bottom=120), view="side"), tight)
+    assert all("SHALLOW_DEPTH" in r.not_assessable and "SHALLOW_DEPTH" not in r.faults for r in a.reps)
+    b = analyze_track(clip(pushups(3, bottom=120), view="side"))
+    assert all("SHALLOW_DEPTH" in r.faults for r in b.reps)
+
+
+def test_json_carries_the_three_states():
+    a = analyze_track(clip(pushups(3, sag=ARTICLE.sag_max), view="side"))
+    d = json.loads(json.dumps(a.to_dict()))
+    assert "borderline" in d["summary"] and "borderline_reps" in d["summary"]
+    for r in d["reps"]:
+        assert {"faults", "borderline", "not_assessable", "borderline_evidence", "uncertainty"} <= set(r)
+        for e in r["borderline_evidence"]:
+            assert e["code"] in r["borderline"] and e["band"] > 0
+
+
+@pytest.mark.parametrize("view", ["front", "oblique"])
+def test_measures_and_analyzer_take_the_elbow_from_the_same_source(view):
+    """Per-frame measures and the analyzer's held view read the elbow where the view policy says (the oblique elbow
+    used to be the image angle in one and the 3D angle in the other)."""
+    track = clip(pushups(2), view=view)
+    a = analyze_track(track)
+    checked = 0
+    for pose, m in zip(track.frames(), a.frames):
+        if not m.found or m.view != view:
+            continue
+        raw = measure_frame(pose.image, pose.world, pose.visibility, ARTICLE)
+        if raw["view"] == view and policy(view).elbow == "world":
+            assert raw["elbow_deg"] == raw["elbow_world_deg"]
+            checked += 1
+        if policy(view).elbow == "world" and math.isfinite(m.elbow_deg):
+            assert m.elbow_deg == m.elbow_world_deg
+    assert checked > 10
