@@ -97,6 +97,10 @@ def random_body(rng: np.random.Generator) -> Body:
                 shoulder_ratio=float(rng.uniform(0.95, 1.05)))
 
 
+# Fast tempo: about 0.55 s a rep (0.5-0.6 with make_reps' +-10%), no pause at the bottom or the top. Correct-form
+# coaching clips have many such reps (issue 13); a causal filter shaves their peaks and they must still read straight.
+FAST = dict(tempo=0.33, bottom_s=0.05, top_s=0.05)
+
 GET_DOWN = Transition(2.4, via=("kneel", "knee_plank"))
 GET_UP = Transition(2.4, via=("knee_plank", "kneel"))
 
@@ -265,6 +269,19 @@ def _samples(th: dict) -> list[ClipDef]:
     ]
 
 
+def _fast(th: dict) -> list[ClipDef]:
+    """Reps of 0.5-0.6 s: straight tops must read straight, and real faults must still show."""
+    return [
+        pushup_clip("fast_clean_side", "side", n=8, notes="fast reps (about 0.55 s), good form", **FAST),
+        pushup_clip("fast_clean_oblique_side", "oblique_side", n=6, notes="fast reps, good form, oblique side",
+                    **FAST),
+        pushup_clip("fast_no_lockout_side", "side", n=6, top=th["NO_LOCKOUT"] - 22, faulty=lambda i: i > 0,
+                    notes="fast reps; reps 2-6 end 22 degrees short of lockout", **FAST),
+        pushup_clip("fast_shallow_side", "side", n=6, bottom=th["SHALLOW_DEPTH"] + 18, faulty=lambda i: i > 0,
+                    notes="fast reps; reps 2-6 stop 18 degrees short of the depth threshold", **FAST),
+    ]
+
+
 def _smoke(th: dict) -> list[ClipDef]:
     """Short clips for the slow tests: one per main view."""
     return [pushup_clip(f"smoke_{v}", v, n=1, lead=0.4, tail=0.2, notes="detection check")
@@ -273,7 +290,7 @@ def _smoke(th: dict) -> list[ClipDef]:
 
 SUITES: dict[str, Callable[[dict], list[ClipDef]]] = {
     "smoke": _smoke, "samples": _samples, "faults": _faults, "combos": _combos, "variants": _variants,
-    "views": _views, "negatives": _negatives,
+    "views": _views, "negatives": _negatives, "fast": _fast,
 }
 SUITE_HELP = {
     "smoke": "3 very short clips (side, oblique, front) for detection tests",
@@ -283,14 +300,15 @@ SUITE_HELP = {
     "variants": "knee push-ups, tempo, pauses, sets with rest, partial dips, cut clips, walking in and out",
     "views": "clean reps from every camera preset",
     "negatives": "not push-ups: walking, squats, curls, arm raises, plank hold, kneeling",
-    "all": "faults + combos + variants + views + negatives",
+    "fast": "reps of 0.5-0.6 s: clean (side, oblique side), short of lockout, shallow",
+    "all": "faults + combos + variants + views + negatives + fast",
 }
 
 
 def suite(name: str, profile=None) -> list[ClipDef]:
     th = thresholds(profile)
     if name == "all":
-        return [c for k in ("faults", "combos", "variants", "views", "negatives") for c in SUITES[k](th)]
+        return [c for k in ("faults", "combos", "variants", "views", "negatives", "fast") for c in SUITES[k](th)]
     if name not in SUITES:
         raise ValueError(f"unknown suite '{name}': choose one of {', '.join(list(SUITES) + ['all'])}")
     return SUITES[name](th)
@@ -385,4 +403,4 @@ ABOUT = ("Synthetic push-up clips made by formcheck.synth: a kinematic model ren
          "in the format of the real clips' labels.json. rep_faults maps 1-based rep numbers to faults; 'faults' "
          "lists the faults present in every rep. reps_uncertain = a rep is cut by the clip's start or end.")
 
-__all__ = ["ClipDef", "SUITES", "SUITE_HELP", "suite", "write_clip", "write_suite", "pole_for_flare", "pushup_clip"]
+__all__ = ["FAST", "ClipDef", "SUITES", "SUITE_HELP", "suite", "write_clip", "write_suite", "pole_for_flare", "pushup_clip"]
