@@ -2,13 +2,24 @@
 
 The pose model is nearly all of the cost and one landmarker uses one core. MediaPipe releases the GIL while it runs,
 so threads scale on a multi-core machine without the start-up of processes (importing mediapipe and loading the
-model cost ~1.7 s per process, the length of a short clip's analysis). Each thread has its own VideoCapture and its
-own landmarker (VIDEO mode needs one timeline per landmarker). Chunks are handed out in time order to whichever
-thread is free, so a slow stretch (two people in view) does not hold the others up, and the poses come back in
-time order for the analyzer, which runs in the calling thread while later chunks are still being posed.
+model cost ~1.7 s per process, the length of a short clip's analysis). Each chunk is read with its own VideoCapture
+and posed by its own landmarker (VIDEO mode needs one timeline per landmarker). Chunks are handed out in time order
+to whichever thread is free, so a slow stretch (two people in view) does not hold the others up, and the poses come
+back in time order for the analyzer, which runs in the calling thread while later chunks are still being posed.
 
-A chunk starts its landmarker and person selection afresh, as a new clip would: the person followed is chosen
-again at each chunk start (the most prominent person in a plank), which is the same choice as at the clip's start.
+Same answer for any number of workers. A pose stream carries state from frame to frame (VIDEO-mode tracking starts
+from the last frame's landmarks and smooths them; the person selector remembers whom it follows), so a stream that
+starts at a chunk boundary gives other poses there than one that ran through it. The chunks therefore depend on the
+video alone (its length), never on the worker count, and `--workers 1` poses the very same chunks one after another.
+Each thread's estimator is reset with `start_clip()` before every chunk, so nothing is carried over from whichever
+chunk the thread posed before (a reset estimator poses exactly as a fresh one: tested on a real clip), and it starts
+WARMUP_S before the chunk and throws those poses away, so its tracking, smoothing and person choice have settled by
+the boundary. Every worker count then gives the same poses for every frame, hence the same reps and verdicts. The
+reset is chosen over a fresh estimator per chunk because making one costs 85-175 ms (MediaPipe's tracker alone) to
+~0.4 s (the `checked` stream's two landmarkers), about 6-8 frames' posing; the warm-up costs its 15 frames at 15 fps.
+Measured on a 2-core Xeon (full model, omartarek_pushup 720p at 15 fps, tracking): a fresh start's landmarks differ
+from a running stream's by 5-14 px on the first frame, falling to the ~2 px the two keep differing by after 6-8
+frames (~0.5 s): one second of warm-up is twice that.
 """
 
 from __future__ import annotations
@@ -17,21 +28,31 @@ import math
 import os
 import threading
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Protocol
 
 import numpy as np
 
 from .errors import FormcheckError
 from .models import ModelSpec, resolve_model
 from .pose import PoseEstimator, load_mediapipe
-from .sources import VideoSource
+from .sources import Frame, VideoSource, prefetch
 from .track import PoseFrame, PoseTrack
 
-MIN_CHUNK_S = 5.0  # shorter chunks cost more (seeking, re-detecting the person) than they gain in balance
-CHUNKS_PER_WORKER = 4  # at most: enough to even out slow and fast stretches
+MAX_CHUNK_S = 10.0  # chunks are at most this long (and over half as long): 1 s of warm-up costs at most ~20% extra
+WARMUP_S = 1.0  # a chunk's estimator starts this early; those poses are discarded (convergence takes ~0.5 s)
 POLL_S = 0.2  # how often the waiting thread reports progress
 
 Progress = Callable[[int, int], None]
+
+
+class Estimator(Protocol):
+    """What the poser needs of a pose stream (PoseEstimator, or any stream that replaces it)."""
+
+    spec: ModelSpec
+
+    def process(self, frame: Frame) -> PoseFrame: ...
+    def people_note(self) -> dict: ...
+    def close(self) -> None: ...
 
 
 def usable_cores() -> int:
@@ -46,42 +67,71 @@ def default_workers() -> int:
 @dataclass(frozen=True)
 class Chunk:
     index: int
-    t_start: float
+    t_start: float  # the chunk's poses are those of frames in [t_start, t_stop)
     t_stop: float | None  # None: to the end of the video
+    t_warm: float  # its estimator starts here (<= t_start); the poses before t_start are discarded
 
 
-def plan_chunks(first_t: float, duration_s: float, workers: int) -> list[Chunk]:
-    """Split [first_t, end) into a multiple of `workers` chunks of at least MIN_CHUNK_S each (one chunk when
-    the clip is too short to share, or its length is unknown). The last chunk runs to the end of the video, so
-    a container that under-reports its length loses nothing."""
-    if workers <= 1 or not math.isfinite(duration_s) or duration_s <= 0:
+def plan_chunks(first_t: float, duration_s: float, max_chunk_s: float = MAX_CHUNK_S,
+                warmup_s: float = WARMUP_S) -> list[Chunk]:
+    """Split [first_t, end) into equal chunks of at most `max_chunk_s`, from the video's length alone.
+
+    The count is rounded up to an even number (two and four workers, the usual counts, then share them evenly); a
+    clip no longer than one chunk, or of unknown length, is one chunk. The last chunk runs to the end of the video,
+    so a container that under-reports its length loses nothing. Deliberately no `workers` argument: the plan, and
+    so every pose, must be the same whatever the number of workers."""
+    if not math.isfinite(duration_s) or duration_s <= max_chunk_s:
         n = 1
-    elif duration_s < workers * MIN_CHUNK_S:
-        n = max(1, min(workers, int(duration_s // MIN_CHUNK_S)))
     else:
-        n = workers * max(1, min(CHUNKS_PER_WORKER, int(duration_s // (workers * MIN_CHUNK_S))))
+        n = math.ceil(duration_s / max_chunk_s)
+        n += n % 2
     step = duration_s / n if n > 1 else 0.0
-    return [Chunk(i, first_t + i * step, first_t + (i + 1) * step if i < n - 1 else None)
-            for i in range(n)]
+    chunks = []
+    for i in range(n):
+        t_start = first_t + i * step
+        chunks.append(Chunk(i, t_start, first_t + (i + 1) * step if i < n - 1 else None,
+                            max(first_t, t_start - warmup_s) if i else first_t))
+    return chunks
 
 
 @dataclass
 class _ChunkResult:
     poses: list[PoseFrame]
-    frames_read: int  # frames of the video the chunk covered (sampled or not), for progress
+    frames_read: int  # frames of the video the chunk covered (sampled or not, warm-up not), for progress
     people: dict
     error: BaseException | None = None
 
 
+def _note_change(before: dict, after: dict, poses: list[PoseFrame]) -> dict:
+    """The person note of a chunk without its warm-up: counters as the difference, the peak from its own poses."""
+    note = {}
+    for key, value in after.items():
+        if key == "max_people":
+            note[key] = max((p.people for p in poses), default=0)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            note[key] = value - before.get(key, 0)
+        else:
+            note[key] = value
+    return note
+
+
 @dataclass
 class ParallelPoser:
-    """Poses a video file with `workers` threads; iterate `poses()` for the PoseFrames in time order."""
+    """Poses a video file with `workers` threads; iterate `poses()` for the PoseFrames in time order.
+
+    `make_estimator`: builds each thread's pose stream (default: PoseEstimator of `model`, `num_poses`); it is reset
+    with `start_clip()` before each chunk, which must return it to a fresh estimator's state. `estimators`: loaded
+    ones to use instead, one per worker, left open (benchmarks time the posing alone)."""
 
     source: VideoSource
     model: str = "full"
     num_poses: int = 2
     workers: int = field(default_factory=default_workers)
-    estimators: list[PoseEstimator] | None = None  # loaded landmarkers to reuse (one per worker); None: made here
+    estimators: list[PoseEstimator] | None = None
+    make_estimator: Callable[[], Estimator] | None = None
+    decode_ahead: int = 4  # frames decoded ahead in each chunk's reader thread (0: read in the posing thread)
+    max_chunk_s: float = MAX_CHUNK_S
+    warmup_s: float = WARMUP_S
 
     def __post_init__(self) -> None:
         if self.estimators:
@@ -89,14 +139,46 @@ class ParallelPoser:
             self.spec: ModelSpec = self.estimators[0].spec
         else:
             self.spec = resolve_model(self.model)  # a missing model fails here, before any thread starts
+        self.workers = max(1, int(self.workers))
         load_mediapipe()  # imported once here, not by each thread at once (they would wait on each other)
         info = self.source.info
         duration = info.frames / info.fps if info.frames > 0 and info.fps > 0 else math.nan
         if self.source.max_frames is not None and info.fps > 0:
             duration = min(duration, self.source.max_frames / info.fps) if math.isfinite(duration) else math.nan
-        self.chunks = plan_chunks(self.source.first_t, duration, self.workers)
+        self.chunks = plan_chunks(self.source.first_t, duration, self.max_chunk_s, self.warmup_s)
         self.frames_read = 0
         self._notes: list[dict] = []
+
+    def _fresh(self) -> Estimator:
+        if self.make_estimator is not None:
+            return self.make_estimator()
+        return PoseEstimator(self.spec.path, num_poses=self.num_poses)
+
+    def _pose_chunk(self, chunk: Chunk, estimator: Estimator, live_frames: list[int],
+                    stop: threading.Event) -> _ChunkResult | None:
+        """The poses of the chunk's own frames; the warm-up frames before it are posed and dropped."""
+        poses: list[PoseFrame] = []
+        first_index = None
+        before: dict = {}
+        frames = self.source.segment(chunk.t_warm, chunk.t_stop)
+        stream = prefetch(frames, self.decode_ahead) if self.decode_ahead > 0 else frames
+        try:
+            for frame in stream:
+                if stop.is_set():
+                    return None
+                if frame.t < chunk.t_start:
+                    estimator.process(frame)  # warm-up: only its effect on the estimator's state is kept
+                    continue
+                if first_index is None:
+                    first_index, before = frame.index, dict(estimator.people_note())
+                poses.append(estimator.process(frame))
+                live_frames[chunk.index] = frame.index - first_index + 1
+        finally:
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()
+        after = estimator.people_note()
+        return _ChunkResult(poses, live_frames[chunk.index], _note_change(before if poses else after, after, poses))
 
     def poses(self, progress: Progress | None = None) -> Iterator[PoseFrame]:
         """The poses of every analysed frame in time order; threads start on the first `next()` and are joined
@@ -117,34 +199,21 @@ class ParallelPoser:
         def work(slot: int) -> None:
             estimator = None
             try:
-                estimator = (self.estimators[slot] if self.estimators
-                             else PoseEstimator(self.spec.path, num_poses=self.num_poses))
                 while not stop.is_set() and (chunk := take()) is not None:
-                    estimator.start_clip()
-                    poses: list[PoseFrame] = []
-                    first_index = None
                     try:
-                        for frame in self.source.segment(chunk.t_start, chunk.t_stop):
-                            if stop.is_set():
-                                return
-                            first_index = frame.index if first_index is None else first_index
-                            poses.append(estimator.process(frame))
-                            live_frames[chunk.index] = frame.index - first_index + 1
-                        result = _ChunkResult(poses, live_frames[chunk.index], estimator.people_note())
+                        if estimator is None:
+                            estimator = self.estimators[slot] if self.estimators else self._fresh()
+                        estimator.start_clip()  # as fresh: nothing kept from the chunk this thread posed before
+                        result = self._pose_chunk(chunk, estimator, live_frames, stop)
                     except BaseException as exc:  # handed to the consumer, raised there in order
                         result = _ChunkResult([], 0, {}, exc)
+                    if result is None:  # stopped
+                        return
                     with changed:
                         results[chunk.index] = result
                         changed.notify_all()
                     if result.error is not None:
                         return
-            except BaseException as exc:  # the landmarker could not be made: fail the first chunk not yet done
-                with changed:
-                    for chunk in chunks:
-                        if chunk.index not in results:
-                            results[chunk.index] = _ChunkResult([], 0, {}, exc)
-                            break
-                    changed.notify_all()
             finally:
                 if estimator is not None and not self.estimators:
                     estimator.close()
@@ -178,14 +247,23 @@ class ParallelPoser:
                 thread.join()
 
     def people_note(self) -> dict:
-        """The chunks' person notes merged: as PoseEstimator.people_note() for the whole clip."""
+        """The chunks' person notes merged, as PoseEstimator.people_note() for the whole clip: counters summed,
+        `max_*` peaks the largest (keys a stream adds are merged by the same rule)."""
         notes = self._notes or [{}]
-        max_people = max(n.get("max_people", 0) for n in notes)
-        return {"max_people": max_people,
-                "frames_with_several_people": sum(n.get("frames_with_several_people", 0) for n in notes),
-                "person_switches": sum(n.get("person_switches", 0) for n in notes),
-                "followed": ("the most prominent person in a plank, then the same person by position"
-                             if max_people > 1 else "the only person in view")}
+        merged: dict = {}
+        for note in notes:
+            for key, value in note.items():
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    merged[key] = max(merged.get(key, value), value) if key.startswith("max_") \
+                        else merged.get(key, 0) + value
+                else:
+                    merged.setdefault(key, value)
+        merged.setdefault("max_people", 0)
+        merged.setdefault("frames_with_several_people", 0)
+        merged.setdefault("person_switches", 0)
+        merged["followed"] = ("the most prominent person in a plank, then the same person by position"
+                              if merged["max_people"] > 1 else "the only person in view")
+        return merged
 
 
 class TrackReplay:

@@ -81,8 +81,10 @@ def _finish(analyzer: Analyzer, info: SourceInfo, done: int, estimator, kept: li
 
 def run_parallel(source: VideoSource, model: str, num_poses: int, profile: Profile, workers: int,
                  sinks: Iterable[FrameSink] = (), keep_track: bool = False, progress: Progress | None = None,
-                 estimators: list[PoseEstimator] | None = None) -> tuple[Analysis, PoseTrack | None]:
-    """As `run_stream`, with the video posed by `workers` landmarkers in parallel (see parallel.py).
+                 estimators: list[PoseEstimator] | None = None, decode_ahead: int = 4
+                 ) -> tuple[Analysis, PoseTrack | None]:
+    """As `run_stream`, with the video posed in chunks by `workers` landmarkers in parallel (see parallel.py):
+    the chunks depend on the video alone, so any number of workers, 1 included, gives the same poses.
 
     The analyzer takes the poses in time order as they come. Frame sinks need the pictures with the poses: they
     get them in a second, sequential read of the video replaying the poses (decoding is cheap next to the model).
@@ -90,7 +92,7 @@ def run_parallel(source: VideoSource, model: str, num_poses: int, profile: Profi
     """
     from .parallel import ParallelPoser, TrackReplay
 
-    poser = ParallelPoser(source, model, num_poses, workers, estimators)
+    poser = ParallelPoser(source, model, num_poses, workers, estimators, decode_ahead=decode_ahead)
     info = source.info
     sinks = list(sinks)
     analyzer = Analyzer(profile, info.width, info.height)
@@ -118,8 +120,8 @@ def analyze_video(path: str | os.PathLike, profile: Profile | str = ARTICLE, mod
     """Analyse a video file: count reps and judge each against the profile.
 
     `analysis_fps` analyses at most that many frames per second of video (push-ups need about 15); None keeps
-    every frame. `workers`: landmarkers posing the video in parallel (None: one per core, at most 4; 1: the
-    single-threaded stream). `decode_ahead`: see `run_stream`.
+    every frame. `workers`: landmarkers posing the video's chunks in parallel (None: one per core, at most 4);
+    the chunks are the same for any count, so the result is too. `decode_ahead`: see `run_stream`.
 
     >>> analysis = analyze_video("pushups.mp4")          # doctest: +SKIP
     >>> analysis.summary.reps, analysis.summary.faults     # doctest: +SKIP
@@ -128,14 +130,8 @@ def analyze_video(path: str | os.PathLike, profile: Profile | str = ARTICLE, mod
 
     source = VideoSource(path, max_frames=max_frames, analysis_fps=analysis_fps)
     workers = default_workers() if workers is None else max(1, int(workers))
-    if workers > 1:
-        analysis, track = run_parallel(source, model, num_poses, _profile(profile), workers, sinks,
-                                       keep_track=save_track is not None, progress=progress)
-    else:
-        with PoseEstimator(model, num_poses=num_poses) as estimator:
-            analysis, track = run_stream(source, source.info, estimator, _profile(profile), sinks,
-                                         keep_track=save_track is not None, progress=progress,
-                                         decode_ahead=decode_ahead)
+    analysis, track = run_parallel(source, model, num_poses, _profile(profile), workers, sinks,
+                                   keep_track=save_track is not None, progress=progress, decode_ahead=decode_ahead)
     if track is not None:
         track.save(save_track)
     return analysis

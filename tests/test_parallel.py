@@ -3,6 +3,7 @@ errors and early stops handled, and the same analysis as the single landmarker o
 
 from __future__ import annotations
 
+import inspect
 import os
 import threading
 
@@ -13,7 +14,7 @@ import pytest
 from conftest import CLIPS, SAMPLES
 from formcheck import parallel
 from formcheck.errors import SourceError
-from formcheck.parallel import MIN_CHUNK_S, Chunk, ParallelPoser, TrackReplay, plan_chunks
+from formcheck.parallel import MAX_CHUNK_S, WARMUP_S, Chunk, ParallelPoser, TrackReplay, plan_chunks
 from formcheck.quiet import quiet_native_stderr
 from formcheck.sources import VideoSource
 from formcheck.track import PoseFrame, PoseTrack
@@ -34,21 +35,27 @@ def _pose_threads() -> list[threading.Thread]:
 
 # --- planning -------------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("duration, workers", [(15.7, 2), (60, 2), (3600, 2), (8, 2), (100, 3), (40, 4), (7, 4)])
-def test_chunks_cover_the_clip_in_order_and_share_evenly(duration, workers):
-    chunks = plan_chunks(0.5, duration, workers)
-    assert chunks[0].t_start == 0.5 and chunks[-1].t_stop is None  # the last runs to the real end of the video
+@pytest.mark.parametrize("duration", [10.5, 15.7, 20.3, 46.8, 60, 76.6, 3600])
+def test_chunks_cover_the_clip_in_order_from_its_length_alone(duration):
+    chunks = plan_chunks(0.5, duration)
+    assert chunks[0].t_start == chunks[0].t_warm == 0.5 and chunks[-1].t_stop is None  # the last runs to the end
+    assert len(chunks) % 2 == 0  # two or four workers share them evenly
     for a, b in zip(chunks, chunks[1:]):
         assert a.t_stop == b.t_start and a.index + 1 == b.index
-    if len(chunks) > 1:
-        assert min(c.t_stop - c.t_start for c in chunks[:-1]) >= MIN_CHUNK_S - 1e-9
-    if duration >= workers * MIN_CHUNK_S:
-        assert len(chunks) % workers == 0 and len(chunks) <= workers * parallel.CHUNKS_PER_WORKER
+        assert b.t_warm == pytest.approx(b.t_start - WARMUP_S)  # each later chunk starts posing early
+    lengths = [c.t_stop - c.t_start for c in chunks[:-1]] + [0.5 + duration - chunks[-1].t_start]
+    assert max(lengths) <= MAX_CHUNK_S + 1e-9 and min(lengths) > MAX_CHUNK_S / 2
+    assert "workers" not in inspect.signature(plan_chunks).parameters  # nothing else may shape the plan
 
 
-@pytest.mark.parametrize("duration, workers", [(100, 1), (float("nan"), 2), (0, 2), (2.0, 2)])
-def test_one_chunk_when_there_is_nothing_to_share(duration, workers):
-    assert plan_chunks(0.0, duration, workers) == [Chunk(0, 0.0, None)]
+@pytest.mark.parametrize("duration", [float("nan"), 0, 2.0, 7.0, MAX_CHUNK_S])
+def test_one_chunk_when_the_clip_is_short_or_of_unknown_length(duration):
+    assert plan_chunks(0.0, duration) == [Chunk(0, 0.0, None, 0.0)]
+
+
+def test_warm_up_never_reaches_before_the_first_frame():
+    chunks = plan_chunks(0.2, 12.0, max_chunk_s=1.0, warmup_s=2.5)
+    assert all(c.t_warm >= 0.2 for c in chunks) and chunks[1].t_warm == 0.2 and chunks[5].t_warm > 0.2
 
 
 # --- segments -------------------------------------------------------------------------------------------------------
@@ -136,15 +143,16 @@ def fake(monkeypatch):
 
 
 def test_poses_come_back_in_time_order_one_per_frame(tmp_path, fake):
-    source = VideoSource(_video(tmp_path / "v.mp4", 30, 600), analysis_fps=15)  # 20 s: several chunks
+    source = VideoSource(_video(tmp_path / "v.mp4", 30, 1200), analysis_fps=15)  # 40 s: several chunks
     poser = ParallelPoser(source, workers=3)
-    assert len(poser.chunks) >= 3
+    assert len(poser.chunks) >= 4
     seen = []
     progress = []
     poses = list(poser.poses(lambda done, total: progress.append(done)))
     assert [p.t for p in poses] == [f.t for f in source]
     assert all(float(p.image[0, 0]) == pytest.approx(p.t) for p in poses)
-    assert fake.made == 3 and progress and progress[-1] >= 590 and progress == sorted(progress)
+    assert fake.made == 3  # one estimator per thread, reset for each chunk
+    assert progress and 1190 <= progress[-1] <= 1200 and progress == sorted(progress)  # warm-ups not counted
     assert poser.people_note()["max_people"] == 1
     assert not _pose_threads()
 
@@ -173,6 +181,86 @@ def test_given_landmarkers_are_reused_and_left_open(tmp_path, fake):
     poser = ParallelPoser(source, workers=4, estimators=given)
     assert poser.workers == 2 and len(list(poser.poses())) == 300
     assert fake.made == 2 and not closed and sum(e.seen for e in given) > 0
+
+
+class Stateful:
+    """A stand-in pose stream whose output depends on its whole history, as tracking and smoothing do: each pose
+    is a running blend of the frames seen so far, and it remembers how many it has seen and its first frame."""
+
+    instances: list["Stateful"] = []
+
+    def __init__(self):
+        self.spec = type("Spec", (), {"name": "stateful", "sha256": "0", "path": "-"})()
+        self.level, self.seen, self.first_t, self.switches = None, 0, None, 0
+        Stateful.instances.append(self)
+
+    def start_clip(self):
+        self.level, self.seen, self.first_t, self.switches = None, 0, None, 0
+
+    def process(self, frame):
+        value = float(frame.image[0, 0, 0])
+        self.level = value if self.level is None else 0.8 * self.level + 0.2 * value
+        self.seen += 1
+        self.first_t = frame.t if self.first_t is None else self.first_t
+        self.switches += int(value > 200)
+        pose = PoseFrame.empty(frame.t, 1)
+        pose.image[:, 0] = self.level
+        pose.image[:, 1] = self.seen
+        return pose
+
+    def people_note(self):
+        return {"max_people": 1, "frames_with_several_people": 0, "person_switches": self.switches}
+
+    def close(self):
+        pass
+
+
+def _stateful_poses(source, workers, **kw):
+    poser = ParallelPoser(source, workers=workers, make_estimator=Stateful, **kw)
+    poses = list(poser.poses())
+    return np.array([p.t for p in poses]), np.stack([p.image[0, :2] for p in poses]), poser
+
+
+@pytest.mark.parametrize("rate", [None, 15])
+def test_any_worker_count_gives_the_same_poses_from_a_stateful_stream(tmp_path, monkeypatch, rate):
+    monkeypatch.setattr(parallel, "load_mediapipe", lambda: None)
+    source = VideoSource(_video(tmp_path / "v.mp4", 30, 1200), analysis_fps=rate)  # 40 s: 4 chunks
+    t1, p1, poser = _stateful_poses(source, 1)
+    assert len(poser.chunks) == 4 and list(t1) == [f.t for f in source]
+    for workers in (2, 3, 4):
+        t, p, _ = _stateful_poses(source, workers)
+        assert np.array_equal(t, t1) and np.array_equal(p, p1), workers
+    # the stand-in does carry state: one stream run straight through gives other poses after the first boundary
+    straight = Stateful()
+    s = np.stack([straight.process(f).image[0, :2] for f in source])
+    assert np.array_equal(s[t1 < poser.chunks[1].t_start], p1[t1 < poser.chunks[1].t_start])
+    assert not np.array_equal(s, p1)
+
+
+def test_each_chunk_starts_from_a_reset_stream_that_warms_up_before_its_start(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "load_mediapipe", lambda: None)
+    source = VideoSource(_video(tmp_path / "v.mp4", 30, 1200), analysis_fps=15)
+    Stateful.instances = []
+    t, p, poser = _stateful_poses(source, 2)
+    assert len(Stateful.instances) == 2  # one per thread, reset before each chunk
+    for chunk in poser.chunks:
+        i = int(np.searchsorted(t, chunk.t_start))
+        warm = 1 if chunk.index == 0 else 1 + round(WARMUP_S * 15)  # frames its stream had seen by the boundary
+        assert abs(p[i, 1] - warm) <= 1
+    # the person note leaves the warm-up out: a counter counts only the chunks' own frames
+    bright = sum(1 for f in source if int(f.image[0, 0, 0]) > 200)
+    assert poser.people_note()["person_switches"] == bright
+
+
+def test_given_landmarkers_already_used_are_reset_before_each_chunk(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "load_mediapipe", lambda: None)
+    source = VideoSource(_video(tmp_path / "v.mp4", 30, 1200), analysis_fps=15)
+    _, made, _ = _stateful_poses(source, 2)
+    given = [Stateful(), Stateful()]
+    for e, f in zip(given, source):  # they have posed something before
+        e.process(f)
+    poses = list(ParallelPoser(source, estimators=given).poses())
+    assert np.array_equal(np.stack([q.image[0, :2] for q in poses]), made)
 
 
 def test_replay_gives_each_frame_its_pose_by_time():
@@ -213,17 +301,59 @@ def test_threads_silencing_fd2_at_once_leave_it_restored(monkeypatch):
 
 # --- real clips (slow) ----------------------------------------------------------------------------------------------
 
+def _verdicts(analysis) -> list:
+    return [(r.index, r.start_s, r.bottom_s, r.end_s, r.valid, sorted(r.faults), sorted(r.borderline))
+            for r in analysis.reps]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("clip", ["tayyab_pushup2.mp4", "alvolate_push_up.mp4"])
-def test_parallel_and_single_landmarker_agree_on_real_clips(clip, clip_labels):
+@pytest.mark.parametrize("stream, people", [(None, 2), ("track", 1)])
+def test_one_and_two_workers_agree_where_a_boundary_falls_inside_a_rep(stream, people, clip_labels, tmp_path,
+                                                                       monkeypatch):
+    """apka_pushup_good (31 s, front view at the start and end): its chunk boundaries fall between labelled bottoms,
+    i.e. inside reps. With MediaPipe's tracking (--people 1 before the checked stream, FORMCHECK_STREAM=track now)
+    the poses there depended on the worker count before issue 12; the default stream carries state too."""
     from formcheck import analyze_video
 
-    one = analyze_video(CLIPS / clip, analysis_fps=15, workers=1)
-    two = analyze_video(CLIPS / clip, analysis_fps=15, workers=2)
-    assert two.summary.reps == one.summary.reps
-    assert two.summary.valid_reps == one.summary.valid_reps
-    assert two.source["frames_read"] == one.source["frames_read"]
-    assert abs(two.people["max_people"] - one.people["max_people"]) == 0
+    if stream is None:
+        monkeypatch.delenv("FORMCHECK_STREAM", raising=False)
+    else:
+        monkeypatch.setenv("FORMCHECK_STREAM", stream)
+
+    clip = CLIPS / "apka_pushup_good.mp4"
+    source = VideoSource(clip, analysis_fps=15)
+    poser = ParallelPoser(source, num_poses=people, workers=1)
+    bottoms = clip_labels["apka_pushup_good.mp4"]["bottoms"]
+    inside = [c.t_start for c in poser.chunks[1:] if any(b0 < c.t_start < b1 for b0, b1 in zip(bottoms, bottoms[1:]))]
+    assert len(poser.chunks) >= 2 and inside  # the case this test is for
+    runs = {w: analyze_video(clip, analysis_fps=15, num_poses=people, workers=w,
+                             save_track=tmp_path / f"{w}.track.npz") for w in (1, 2)}
+    assert runs[1].summary.reps >= 5  # the clip was read (not an empty agreement)
+    assert runs[2].summary.reps == runs[1].summary.reps
+    assert runs[2].summary.valid_reps == runs[1].summary.valid_reps
+    assert runs[2].summary.faults == runs[1].summary.faults
+    assert _verdicts(runs[2]) == _verdicts(runs[1])
+    one, two = (PoseTrack.load(tmp_path / f"{w}.track.npz") for w in (1, 2))
+    assert np.array_equal(one.t, two.t)
+    assert np.array_equal(one.image, two.image, equal_nan=True)  # same poses: same machine, same chunks
+
+
+@pytest.mark.slow
+def test_a_landmarker_reset_for_each_chunk_poses_as_a_fresh_one(clip_labels):
+    """Each thread resets its estimator with start_clip() before a chunk: its poses must be a fresh estimator's, or
+    the answer would depend on which chunks the thread happened to pose before (default stream, real model)."""
+    from formcheck.pose import PoseEstimator
+
+    source = VideoSource(CLIPS / "v1kramb_short-pushup.mp4", analysis_fps=15)  # 4.3 s, cut in ~0.7 s chunks
+    poser = ParallelPoser(source, num_poses=2, workers=1, max_chunk_s=1.0)
+    reset = list(poser.poses())
+    fresh = []
+    for chunk in poser.chunks:  # the reference: a new estimator for every chunk
+        with PoseEstimator("full", num_poses=2) as estimator:
+            poses = [estimator.process(f) for f in source.segment(chunk.t_warm, chunk.t_stop)]
+        fresh += [q for q in poses if q.t >= chunk.t_start]
+    assert len(poser.chunks) >= 4 and len(fresh) == len(reset) > 50 and sum(q.found for q in fresh) > 40
+    assert all(np.array_equal(a.image, b.image, equal_nan=True) for a, b in zip(fresh, reset))
 
 
 @pytest.mark.slow
