@@ -259,13 +259,55 @@ def _register_optional() -> None:
 _register_optional()
 
 
+class _Interrupt:
+    """Ctrl-C outside a batch: remember it was pressed (typer turns KeyboardInterrupt into a silent exit 130)."""
+
+    pressed = False
+
+    @classmethod
+    def handle(cls, signum, frame):
+        cls.pressed = True
+        raise KeyboardInterrupt
+
+
+def _usage_error(exc) -> None:
+    """A usage error (bad option value, unknown command or option) in one line, with where to look, exit 2."""
+    ctx = getattr(exc, "ctx", None)
+    where = ctx.command_path if ctx is not None else "formcheck"
+    message = " ".join(exc.format_message().split()).rstrip(".")
+    err.print(f"[bold red]error:[/] {message[:1].lower() + message[1:]} (see: {where} --help)", highlight=False,
+              soft_wrap=True)
+    sys.exit(2)
+
+
 def main() -> None:
-    """Entry point: every error a user can cause ends in one line, never a traceback."""
-    try:
+    """Entry point: every error a user can cause ends in one line, never a traceback or a boxed panel."""
+    import signal
+
+    try:  # typer 0.2x carries its own copy of click; its exceptions are the ones raised
+        from typer._click import exceptions as click
+    except ImportError:  # pragma: no cover - older typer, on click itself
+        from click import exceptions as click
+
+    if len(sys.argv) <= 1:  # bare `formcheck`: the help, as typer draws it
         app(standalone_mode=True)
+        return
+    signal.signal(signal.SIGINT, _Interrupt.handle)
+    try:
+        code = app(standalone_mode=False)
     except KeyboardInterrupt:
-        err.print("interrupted")
-        sys.exit(130)
+        code = 130
+        _Interrupt.pressed = True
+    except getattr(click, "NoArgsIsHelpError", ()):  # `formcheck synth`: typer has printed that group's help
+        sys.exit(2)
+    except click.UsageError as exc:
+        _usage_error(exc)
+    except typer.Abort:
+        code = 130
+        _Interrupt.pressed = True
+    except click.ClickException as exc:
+        err.print(f"[bold red]error:[/] {exc.format_message()}", highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
     except FormcheckError as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(1)
@@ -275,6 +317,9 @@ def main() -> None:
         err.print(f"[bold red]error:[/] internal error ({type(exc).__name__}: {exc}); set FORMCHECK_DEBUG=1 for details",
                   highlight=False, soft_wrap=True)
         sys.exit(2)
+    if code == 130 and _Interrupt.pressed:  # a batch stopped by Ctrl-C has said so itself, with what it saved
+        err.print("interrupted", highlight=False)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
