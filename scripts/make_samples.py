@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LABEL_FIELDS = ("reps", "reps_uncertain", "people", "view", "variant", "faults", "rep_faults", "notes")
+LABEL_FIELDS = ("reps", "reps_uncertain", "people", "view", "variant", "faults", "rep_faults", "bottoms", "notes")
 
 
 def main() -> int:

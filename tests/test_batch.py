@@ -237,6 +237,25 @@ def test_metrics_on_a_hand_made_labels_file():
     assert m["faults"]["clips"] == []
 
 
+def test_reps_matched_in_time_and_fault_states_apart():
+    """Bottoms at 1, 3, 5 s: reps over 0-2 and 4-5.2 are right, one over 5.5-6.5 holds no bottom (extra, its sag a
+    false alarm), bottom 3 is missed. The sag labelled on rep 1 is read borderline: counted apart, neither hit nor
+    miss; the sag labelled on rep 3 is not given: a miss."""
+    label = {"reps": 3, "reps_uncertain": False, "bottoms": [1.0, 3.0, 5.0],
+             "rep_faults": {"1": ["HIPS_SAG"], "3": ["HIPS_SAG"]}}
+    e = {"clip": "c", "label_key": "c", "label": label, "status": "ok", "reps": 3,
+         "rep_faults": [[], ["HIPS_SAG"], []], "rep_borderline": [["HIPS_SAG"], [], ["HIPS_PIKE"]],
+         "rep_not_assessable": [[], [], []], "rep_spans": [(0.0, 2.0), (5.5, 6.5), (4.0, 5.2)]}
+    m = compute_metrics([e])
+    rt = m["reps_in_time"]
+    assert (rt["tp"], rt["fp"], rt["fn"]) == (2, 1, 1) and rt["precision"] == round(2 / 3, 4)
+    sag = m["faults"]["per_fault"]["HIPS_SAG"]
+    # rep 1: borderline on a labelled sag; rep 3 (matched to 4.0-5.2): no sag -> miss; 5.5-6.5 matches nothing: false
+    assert (sag["tp"], sag["fp"], sag["fn"], sag["borderline_on_fault"]) == (0, 1, 1, 1)
+    assert m["faults"]["per_fault"]["HIPS_PIKE"]["borderline_on_clean"] == 1
+    assert m["faults"]["matching"] == "in time (labelled bottoms)"
+
+
 def test_fault_precision_recall_f1():
     # Labels: rep 2 and 3 sag. We: sag on 2 and 4, pike on 1; a 5th rep we found has no label: nothing to count there.
     e = _entry("sag", 4, 5, rep_faults={"2": ["HIPS_SAG"], "3": ["HIPS_SAG"]},
@@ -300,6 +319,11 @@ def check_gate(metrics: dict, rows: list[dict]) -> None:
         if clip_stem(row["clip"]) in pinned:
             assert row["reps"] == pinned[clip_stem(row["clip"])], f"{row['clip']}: count changed from the pinned one"
     assert metrics["negatives"]["clips_with_false_reps"] == 0, metrics["negatives"]
+    # Reps in time, where the labels give the bottoms: a counted rep is right only if a labelled bottom falls inside
+    # it. A right count of misplaced reps fails here.
+    in_time = metrics["reps_in_time"]
+    if in_time.get("clips"):
+        assert in_time["precision"] >= 0.9 and in_time["recall"] >= 0.9, in_time
 
 
 def test_accuracy_gate_on_the_bundled_tracks(tmp_path):

@@ -57,6 +57,25 @@ def test_rep_counts_meet_the_targets(sample_labels, sample_results):
     assert sum(exact) / len(exact) >= 0.8, rows
 
 
+def test_reps_fall_on_the_labelled_bottoms(sample_labels, sample_results):
+    """Where the labels give each rep's bottom, every bottom lies inside a counted rep and every counted rep holds
+    one (an uncertain label forgives one either way: a rep cut by the clip's end)."""
+    from formcheck.batch.evaluate import match_in_time
+
+    scored = 0
+    for name, label in sorted(sample_labels.items()):
+        if not label.get("bottoms") or name in KNOWN_DISAGREEMENTS:
+            continue
+        reps = sample_results[name].reps
+        matched = match_in_time([(r.start_s, r.end_s) for r in reps], label["bottoms"])
+        slack = 1 if label["reps_uncertain"] else 0
+        extra = sum(m is None for m in matched)
+        missed = len(label["bottoms"]) - (len(matched) - extra)
+        assert extra <= slack and missed <= slack, (name, [(r.start_s, r.end_s) for r in reps], label["bottoms"])
+        scored += 1
+    assert scored >= 8
+
+
 def test_no_reps_on_negative_clips(sample_labels, sample_results):
     for name, label in sample_labels.items():
         if label["reps"] == 0:

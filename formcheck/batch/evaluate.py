@@ -1,6 +1,7 @@
 """Scoring a batch against hand-counted labels (the format of ../shared/clips/labels.json).
 
-labels.json: {"about": ..., "clips": {FILE_NAME: {"reps": int|null, "reps_uncertain": bool, "rep_faults": {"3": [CODE]}}}}.
+labels.json: {"about": ..., "clips": {FILE_NAME: {"reps": int|null, "reps_uncertain": bool, "rep_faults": {"3": [CODE]},
+"bottoms": [seconds, ...]|null}}}.
 A label applies to an input of the same file name, or else of the same clip stem (so the labels of the videos apply to
 their saved tracks: `x.mp4` and `x.track.npz`).
 
@@ -9,6 +10,13 @@ Two sets of figures, as labels.json's `about` asks:
 - tolerant: an uncertain label (`reps_uncertain`) forgives one rep: error = max(0, |got - label| - 1).
 Count figures are over the push-up clips (label > 0); negatives (label 0) are scored by the false reps found on them;
 `reps: null` is not scored. A clip that failed (no analysis) is listed under `failed_labelled_clips`, never scored as 0.
+
+Reps in time: where a label lists `bottoms` (the labelled reps' lowest moments), a counted rep is right only if a
+labelled bottom falls inside its start..end (each bottom matches one rep at most): precision = right reps / counted
+reps, recall = matched bottoms / labelled bottoms. A count can be right with every rep in the wrong place; this can't.
+Faults are then scored on the reps matched in time (by rep number where bottoms are unknown), with the verdict's three
+states kept apart: a labelled fault read as borderline or not assessable is neither a hit nor a miss, and is counted
+in its own column.
 """
 
 from __future__ import annotations
@@ -89,9 +97,64 @@ def _prf(tp: int, fp: int, fn: int) -> dict:
     return {"tp": tp, "fp": fp, "fn": fn, "precision": rnd(p), "recall": rnd(r), "f1": rnd(f1)}
 
 
+def entry(clip: str, label_key: str | None, label: dict | None, status: str, analysis: dict | None) -> dict:
+    """The scoring entry of one clip from its analysis dict (the analyze JSON contract), or None when it failed."""
+    reps = (analysis or {}).get("reps") or []
+    have = analysis is not None
+    return {"clip": clip, "label_key": label_key, "label": label, "status": status,
+            "reps": analysis["summary"]["reps"] if have else None,
+            "rep_faults": [r.get("faults", []) for r in reps] if have else None,
+            "rep_borderline": [r.get("borderline", []) for r in reps] if have else None,
+            "rep_not_assessable": [r.get("not_assessable", []) for r in reps] if have else None,
+            "rep_spans": [(r.get("start_s"), r.get("end_s")) for r in reps] if have else None}
+
+
+def _bottoms(label: dict) -> list[float] | None:
+    """The labelled bottoms; a negative clip (reps 0) has none by definition; None when unknown."""
+    b = label.get("bottoms")
+    if b is None and label.get("reps") == 0:
+        return []
+    return [float(x) for x in b] if isinstance(b, list) else None
+
+
+def match_in_time(spans: list, bottoms: list[float]) -> list[int | None]:
+    """For each counted rep (start_s, end_s), the index of the labelled bottom inside it, or None. One to one: a
+    bottom already taken by an earlier rep is not taken again."""
+    used: set[int] = set()
+    out: list[int | None] = []
+    for a, b in spans:
+        hit = None
+        if a is not None and b is not None:
+            hit = next((i for i, t in enumerate(bottoms) if i not in used and a <= t <= b), None)
+        if hit is not None:
+            used.add(hit)
+        out.append(hit)
+    return out
+
+
+def reps_in_time(entries: list[dict]) -> dict:
+    """Precision and recall of the counted reps against the labelled bottoms, over clips whose labels have them."""
+    tp = fp = fn = 0
+    clips = {}
+    for e in entries:
+        bottoms = _bottoms(e["label"])
+        if bottoms is None or e.get("rep_spans") is None:
+            continue
+        matched = match_in_time(e["rep_spans"], bottoms)
+        right = sum(m is not None for m in matched)
+        c = {"bottoms": len(bottoms), "reps": len(matched), "right": right}
+        clips[e["clip"]] = c
+        tp, fp, fn = tp + right, fp + len(matched) - right, fn + len(bottoms) - right
+    if not clips:
+        return {"clips": {}, "note": "no label has bottoms: reps not scored in time"}
+    return dict(_prf(tp, fp, fn), clips=clips,
+                note="a counted rep is right when a labelled bottom falls inside its start..end")
+
+
 def compute_metrics(entries: list[dict], about: str = "") -> dict:
-    """entries: one per input clip: {"clip", "label_key", "label", "status", "reps" (int|None), "rep_faults" (list of
-    lists of codes, one per predicted rep, or None)}."""
+    """entries: one per input clip (see `entry`): {"clip", "label_key", "label", "status", "reps" (int|None),
+    "rep_faults" (list of lists of codes, one per predicted rep, or None)}; optionally "rep_borderline",
+    "rep_not_assessable" (the same shape) and "rep_spans" ((start_s, end_s) per predicted rep)."""
     positives, negatives, unscored, failed, unlabelled = [], [], [], [], []
     for e in entries:
         label = e.get("label")
@@ -141,6 +204,7 @@ def compute_metrics(entries: list[dict], about: str = "") -> dict:
         "negatives": {"clips_with_false_reps": sum(e["reps"] > 0 for e in negatives),
                       "false_reps": sum(e["reps"] for e in negatives),
                       "clips": {e["clip"]: e["reps"] for e in negatives}},
+        "reps_in_time": reps_in_time(positives + negatives),
         "faults": fault_metrics([e for e in positives + negatives if e["label"].get("rep_faults") is not None]),
         "per_clip": clips,
     }
@@ -149,31 +213,61 @@ def compute_metrics(entries: list[dict], about: str = "") -> dict:
 def fault_metrics(entries: list[dict]) -> dict:
     """Per-fault precision / recall / F1 over reps, on the clips whose labels have `rep_faults`.
 
-    Reps are matched by number (rep 3 predicted against rep 3 labelled); a labelled fault on a rep we did not find is a
-    miss, a fault on a rep beyond the labelled count a false alarm. Labels list faults "seen clearly", so a fault we give
-    that the label does not list is counted as false: precision is a lower bound.
+    Reps are matched in time where the label has `bottoms` (labelled rep n is the rep holding bottom n), else by
+    number. A labelled fault on a rep we did not find is a miss; a fault on a counted rep that matches no labelled
+    rep is a false alarm. Labels list faults "seen clearly", so a fault we give that the label does not list is
+    counted as false: precision is a lower bound. Borderline and not-assessable verdicts are counted apart: on a
+    labelled fault (`borderline_on_fault`, `not_assessable_on_fault`) and on a rep without it (`borderline_on_clean`);
+    they are neither hits, misses nor false alarms.
     """
     if not entries:
         return {"clips": [], "note": "no label has rep_faults: nothing to score"}
-    counts = {code: [0, 0, 0] for code in FAULT_CODES}
+    keys = ("tp", "fp", "fn", "borderline_on_fault", "borderline_on_clean", "not_assessable_on_fault")
+    counts = {code: dict.fromkeys(keys, 0) for code in FAULT_CODES}
+    by_time = []
     for e in entries:
         truth = {int(k): set(v) for k, v in (e["label"].get("rep_faults") or {}).items()}
-        predicted = {i + 1: set(f) for i, f in enumerate(e.get("rep_faults") or [])}
-        for rep in set(truth) | set(predicted):
-            t, p = truth.get(rep, set()), predicted.get(rep, set())
+        n = len(e.get("rep_faults") or [])
+        states = [(set(f), set((e.get("rep_borderline") or [[]] * n)[i]),
+                   set((e.get("rep_not_assessable") or [[]] * n)[i])) for i, f in enumerate(e.get("rep_faults") or [])]
+        bottoms = _bottoms(e["label"])
+        if bottoms is not None and e.get("rep_spans") is not None:
+            by_time.append(e["clip"])
+            matched = match_in_time(e["rep_spans"], bottoms)
+            predicted = {m + 1: st for m, st in zip(matched, states) if m is not None}
+            unmatched = [st for m, st in zip(matched, states) if m is None]
+            labelled = set(range(1, len(bottoms) + 1)) | set(truth)
+        else:
+            predicted = {i + 1: st for i, st in enumerate(states)}
+            unmatched = []
+            labelled = set(truth) | set(predicted)
+        for rep in labelled:
+            t = truth.get(rep, set())
+            got, border, na = predicted.get(rep, (set(), set(), set()))
             for code in FAULT_CODES:
-                if code in t and code in p:
-                    counts[code][0] += 1
-                elif code in p:
-                    counts[code][1] += 1
-                elif code in t:
-                    counts[code][2] += 1
-    per = {code: _prf(*c) for code, c in counts.items() if any(c)}
-    labelled = [code for code, c in counts.items() if c[0] + c[2] > 0]
-    return {"clips": sorted(e["clip"] for e in entries), "matching": "by rep number", "per_fault": per,
-            "labelled_faults": labelled,
+                c = counts[code]
+                if code in t:
+                    key = "tp" if code in got else "borderline_on_fault" if code in border else \
+                        "not_assessable_on_fault" if code in na else "fn"
+                    c[key] += 1
+                elif code in got:
+                    c["fp"] += 1
+                elif code in border:
+                    c["borderline_on_clean"] += 1
+        for got, border, _ in unmatched:  # a counted rep where no labelled rep was: any fault on it is false
+            for code in got:
+                if code in counts:
+                    counts[code]["fp"] += 1
+    per = {code: dict(_prf(c["tp"], c["fp"], c["fn"]), **{k: c[k] for k in keys[3:]})
+           for code, c in counts.items() if any(c.values())}
+    labelled_faults = [code for code, c in counts.items()
+                       if c["tp"] + c["fn"] + c["borderline_on_fault"] + c["not_assessable_on_fault"] > 0]
+    return {"clips": sorted(e["clip"] for e in entries),
+            "matching": "in time (labelled bottoms)" if len(by_time) == len(entries) else
+                        "by rep number" if not by_time else f"in time on {', '.join(sorted(by_time))}; else by number",
+            "per_fault": per, "labelled_faults": labelled_faults,
             "note": "labels list faults seen clearly: a fault they do not list counts as a false alarm "
-                    "(precision is a lower bound)"}
+                    "(precision is a lower bound); borderline and not-assessable verdicts are counted apart"}
 
 
 def headline(metrics: dict) -> str:
@@ -197,9 +291,16 @@ def headline(metrics: dict) -> str:
         lines.append(f"off by more than one (tolerant): {', '.join(t['off_by_more_than_one'])}")
     if metrics["failed_labelled_clips"]:
         lines.append(f"labelled clips with no result: {', '.join(f['clip'] for f in metrics['failed_labelled_clips'])}")
+    rt = metrics.get("reps_in_time") or {}
+    if rt.get("clips"):
+        lines.append(f"reps in time ({len(rt['clips'])} clips with labelled bottoms): precision {num(rt['precision'])} "
+                     f"recall {num(rt['recall'])} (right {rt['tp']}, misplaced or extra {rt['fp']}, "
+                     f"missed {rt['fn']})")
     for code, m in (metrics["faults"].get("per_fault") or {}).items():
+        apart = ", ".join(f"{k.replace('_', ' ')} {m[k]}" for k in ("borderline_on_fault", "not_assessable_on_fault",
+                                                                     "borderline_on_clean") if m.get(k))
         lines.append(f"{code}: precision {num(m['precision'])} recall {num(m['recall'])} F1 {num(m['f1'])} "
-                     f"(tp {m['tp']}, fp {m['fp']}, fn {m['fn']})")
+                     f"(tp {m['tp']}, fp {m['fp']}, fn {m['fn']})" + (f"; apart: {apart}" if apart else ""))
     return "\n".join(lines)
 
 

@@ -25,7 +25,7 @@ from ..errors import FormcheckError
 from ..profiles import ARTICLE, FAULT_CODES, Profile, get_profile
 from ..track import is_track_path
 from .durable import durable_write_text, remove_stale_parts
-from .evaluate import LabelIndex, compute_metrics, load_labels, truth_columns
+from .evaluate import LabelIndex, compute_metrics, entry, load_labels, truth_columns
 from .executors import make_executor
 from .inputs import Clip, expand_inputs, prepare_clips
 
@@ -272,10 +272,7 @@ def run_batch(inputs: list[str | os.PathLike], options: BatchOptions, progress: 
             key, label = index.find(clip.file_name)
             analysis = analyses.get(clip.id)
             row.update(truth_columns(label, key, row["reps"] if analysis is not None else None))
-            entries.append({"clip": clip.file_name, "label_key": key, "label": label, "status": row["status"],
-                            "reps": analysis["summary"]["reps"] if analysis is not None else None,
-                            "rep_faults": [r.get("faults", []) for r in analysis.get("reps", [])]
-                            if analysis is not None else None})
+            entries.append(entry(clip.file_name, key, label, row["status"], analysis))
         metrics = compute_metrics(entries, labels.get("about", ""))
         metrics["interrupted"] = interrupted
         durable_write_text(out / "metrics.json", json.dumps(metrics, indent=2) + "\n")
