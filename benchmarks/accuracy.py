@@ -3,7 +3,9 @@
     python benchmarks/accuracy.py                       # the videos in ../shared/clips (runs the pose model)
     python benchmarks/accuracy.py --tracks samples/real # the bundled landmark tracks (seconds, no model)
 
-Scoring follows labels.json's `about`: an uncertain count is scored within one, a certain one exactly.
+Scoring follows labels.json's `about`: an uncertain count is scored within one, a certain one exactly. Then the
+batch's figures (formcheck/batch/evaluate.py): reps matched in time against the labelled bottoms (precision, recall)
+and per-fault precision / recall / F1 on the reps matched in time, borderline and not-assessable verdicts apart.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from formcheck import analyze_track_file, analyze_video  # noqa: E402
+from formcheck.batch.evaluate import compute_metrics, entry, headline  # noqa: E402
 
 
 def main() -> int:
@@ -32,7 +35,7 @@ def main() -> int:
     args = ap.parse_args()
     labels = json.loads((args.clips / "labels.json").read_text())["clips"]
 
-    rows = []
+    rows, entries = [], []
     print(f"{'clip':26s} {'label':>6s} {'got':>4s} {'valid':>5s} {'knee':>4s} {'view':8s} {'score':6s} faults (got | label)")
     for name, label in sorted(labels.items()):
         start = time.perf_counter()
@@ -49,14 +52,17 @@ def main() -> int:
         else:
             diff = abs(s.reps - truth)
             score = "ok" if diff <= (1 if label["reps_uncertain"] else 0) else ("off1" if diff == 1 else f"off{diff}")
+        entries.append(entry(name, name, label, s.status, analysis.to_dict()))
         label_faults = {f"{i}:{','.join(v)}" for i, v in (label.get("rep_faults") or {}).items()}
         got_faults = {f"{r.index}:{','.join(r.faults)}" for r in analysis.reps if r.faults}
         rows.append({"clip": name, "label": truth, "uncertain": label["reps_uncertain"], "got": s.reps,
                      "valid": s.valid_reps, "knee": s.knee_reps, "incline": s.incline_reps, "view": s.view,
-                     "score": score, "faults": s.faults, "label_rep_faults": label.get("rep_faults") or {},
+                     "score": score, "faults": s.faults, "borderline": s.borderline,
+                     "label_rep_faults": label.get("rep_faults") or {},
                      "seconds": round(time.perf_counter() - start, 2)})
         print(f"{name:26s} {str(truth):>6s} {s.reps:4d} {s.valid_reps:5d} {s.knee_reps:4d} {s.view:8s} {score:6s} "
-              f"{dict(s.faults)} | {sorted(label_faults) or '-'}", flush=True)
+              f"{dict(s.faults)} | {sorted(label_faults) or '-'}"
+              + (f"  borderline {dict(s.borderline)}" if s.borderline else ""), flush=True)
     pushups = [r for r in rows if r["label"]]
     negatives = [r for r in rows if r["label"] == 0]
     exact = sum(r["score"] == "ok" for r in pushups)
@@ -64,8 +70,10 @@ def main() -> int:
     print(f"\npush-up clips: {exact}/{len(pushups)} scored exact ({exact / len(pushups):.0%}), "
           f"{within}/{len(pushups)} within one; negatives with false reps: "
           f"{sum(r['got'] > 0 for r in negatives)}/{len(negatives)}")
+    metrics = compute_metrics(entries, "")
+    print(headline(metrics))
     if args.json:
-        args.json.write_text(json.dumps(rows, indent=1))
+        args.json.write_text(json.dumps({"clips": rows, "metrics": metrics}, indent=1))
     return 0
 
 
