@@ -11,15 +11,17 @@ Same answer for any number of workers. A pose stream carries state from frame to
 from the last frame's landmarks and smooths them; the person selector remembers whom it follows), so a stream that
 starts at a chunk boundary gives other poses there than one that ran through it. The chunks therefore depend on the
 video alone (its length), never on the worker count, and `--workers 1` poses the very same chunks one after another.
-Each thread's estimator is reset with `start_clip()` before every chunk, so nothing is carried over from whichever
-chunk the thread posed before (a reset estimator poses exactly as a fresh one: tested on a real clip), and it starts
-WARMUP_S before the chunk and throws those poses away, so its tracking, smoothing and person choice have settled by
-the boundary. Every worker count then gives the same poses for every frame, hence the same reps and verdicts. The
-reset is chosen over a fresh estimator per chunk because making one costs 85-175 ms (MediaPipe's tracker alone) to
-~0.4 s (the `checked` stream's two landmarkers), about 6-8 frames' posing; the warm-up costs its 15 frames at 15 fps.
-Measured on a 2-core Xeon (full model, omartarek_pushup 720p at 15 fps, tracking): a fresh start's landmarks differ
-from a running stream's by 5-14 px on the first frame, falling to the ~2 px the two keep differing by after 6-8
-frames (~0.5 s): one second of warm-up is twice that.
+Each chunk is posed by a fresh estimator, made for it and closed after it, so nothing is carried over from whichever
+chunk the thread posed before; it starts WARMUP_S before the chunk and throws those poses away, so its tracking,
+smoothing and person choice have settled by the boundary. Every worker count then gives the same poses for every
+frame, hence the same reps and verdicts. Not a reused estimator reset with `start_clip()`: MediaPipe keeps some
+state through the blank frame that resets its tracking (world landmarks and visibility after a reset differ from
+a fresh landmarker's on every frame tested, alvolate_push_up; image landmarks agree), so the answer would depend on
+which chunks a thread happened to pose before. Making an estimator costs 85-175 ms (MediaPipe's tracker alone) to
+~0.4 s (the `checked` stream's two landmarkers, measured under load), about 6-8 frames' posing; the warm-up costs
+its 15 frames at 15 fps. Measured on a 2-core Xeon (full model, omartarek_pushup 720p at 15 fps, tracking): a fresh
+start's landmarks differ from a running stream's by 5-14 px on the first frame, falling to the ~2 px the two keep
+differing by after 6-8 frames (~0.5 s): one second of warm-up is twice that.
 """
 
 from __future__ import annotations
@@ -119,9 +121,10 @@ def _note_change(before: dict, after: dict, poses: list[PoseFrame]) -> dict:
 class ParallelPoser:
     """Poses a video file with `workers` threads; iterate `poses()` for the PoseFrames in time order.
 
-    `make_estimator`: builds each thread's pose stream (default: PoseEstimator of `model`, `num_poses`); it is reset
-    with `start_clip()` before each chunk, which must return it to a fresh estimator's state. `estimators`: loaded
-    ones to use instead, one per worker, left open (benchmarks time the posing alone)."""
+    `make_estimator`: builds the fresh pose stream of each chunk (default: PoseEstimator of `model`, `num_poses`).
+    `estimators`: loaded ones to reuse instead, one per worker, left open, reset with `start_clip()` before each chunk;
+    for timing the posing alone (benchmarks): a reset MediaPipe landmarker is not exactly a fresh one, so with them
+    the poses may depend on which thread posed which chunk."""
 
     source: VideoSource
     model: str = "full"
@@ -197,16 +200,21 @@ class ParallelPoser:
                 return next(next_chunk, None)
 
         def work(slot: int) -> None:
-            estimator = None
             try:
                 while not stop.is_set() and (chunk := take()) is not None:
+                    estimator = None
                     try:
-                        if estimator is None:
-                            estimator = self.estimators[slot] if self.estimators else self._fresh()
-                        estimator.start_clip()  # as fresh: nothing kept from the chunk this thread posed before
+                        if self.estimators:
+                            estimator = self.estimators[slot]
+                            estimator.start_clip()
+                        else:
+                            estimator = self._fresh()  # nothing kept from the chunk this thread posed before
                         result = self._pose_chunk(chunk, estimator, live_frames, stop)
                     except BaseException as exc:  # handed to the consumer, raised there in order
                         result = _ChunkResult([], 0, {}, exc)
+                    finally:
+                        if estimator is not None and not self.estimators:
+                            estimator.close()
                     if result is None:  # stopped
                         return
                     with changed:
@@ -215,8 +223,6 @@ class ParallelPoser:
                     if result.error is not None:
                         return
             finally:
-                if estimator is not None and not self.estimators:
-                    estimator.close()
                 with changed:
                     changed.notify_all()
 
