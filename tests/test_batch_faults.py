@@ -188,3 +188,17 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/status").read_text().split("State:", 1)[1].split("\n", 1)[0].lower()
     except (OSError, IndexError):
         return "gone"
+
+
+@pytest.mark.slow
+def test_on_dask_a_clip_that_kills_its_worker_is_reported_and_the_others_go_on(tmp_path, monkeypatch):
+    pytest.importorskip("distributed")
+    folder = clips(tmp_path)
+    bad = TRACKS[1]
+    monkeypatch.setenv("FORMCHECK_TEST_FAULTS", f"crash:{bad}")
+    report = run_batch([folder], BatchOptions(out=tmp_path / "out", workers=2, executor="dask"))
+    rows = by_clip(report)
+    assert rows[bad]["status"] == "crashed" and "KilledWorker" in rows[bad]["error"]
+    for name in TRACKS:
+        if name != bad:
+            assert rows[name]["reps"] == expected_reps(folder / name)

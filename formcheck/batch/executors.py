@@ -214,8 +214,12 @@ class DaskExecutor:
             if self.address:
                 client = Client(self.address, timeout="20s")
             else:
-                cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                       dashboard_address=None)
+                import dask
+
+                # A clip whose worker dies is retried once, as on the local pool (Dask's default is 3 times).
+                with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+                    cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                           dashboard_address=None)
                 client = Client(cluster)
         except OSError as exc:
             raise FormcheckError(f"cannot reach the Dask scheduler at {self.address}: {exc}") from None
@@ -234,7 +238,10 @@ class DaskExecutor:
                     try:
                         result = f.result()
                     except Exception as exc:  # KilledWorker and the like: the clip took its worker down
-                        result = _crashed(job, f"the Dask worker failed on this clip ({type(exc).__name__})")
+                        what = ("the Dask worker process died on this clip each time it was tried (KilledWorker)"
+                                if type(exc).__name__ == "KilledWorker" else
+                                f"the Dask worker failed on this clip ({type(exc).__name__}: {exc})")
+                        result = _crashed(job, " ".join(what.split())[:300])
                     on_progress(job["id"], result.get("frames", 0))
                     on_result(result)
             return True
