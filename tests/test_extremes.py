@@ -220,3 +220,25 @@ def test_fast_suite_reps_last_half_a_second():
             assert all("NO_LOCKOUT" in f for f in entry["rep_faults"].values())
         if "clean" in name:
             assert "rep_faults" not in entry
+
+
+def test_recovered_elbow_angle_undoes_foreshortening():
+    """formcheck/foreshortening.py: an arm whose elbow lies behind the shoulder and the wrist (as from the front),
+    seen orthographically, gives back its 3D angle from the image points and the true bone lengths; with the
+    bones in the image plane it is the image angle; a missing length gives NaN."""
+    from formcheck.foreshortening import high_percentile, recovered_elbow_deg
+
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        shoulder = np.array([0.0, 0.0, 0.0])
+        elbow = shoulder + rng.uniform(-1, 1, 3) * [30, 30, 0] + [0, 0, rng.uniform(5, 28)]
+        wrist = elbow + rng.uniform(-1, 1, 3) * [30, 30, 0] - [0, 0, rng.uniform(5, 28)]
+        u, f = np.linalg.norm(shoulder - elbow), np.linalg.norm(wrist - elbow)
+        a, b = shoulder - elbow, wrist - elbow
+        true = math.degrees(math.acos(a @ b / (u * f)))
+        got = recovered_elbow_deg(shoulder[:2].tolist(), elbow[:2].tolist(), wrist[:2].tolist(), u, f)
+        assert got == pytest.approx(true, abs=1e-6)
+    flat = recovered_elbow_deg((0, 0), (0, 10), (10, 10), 10.0, 10.0)
+    assert flat == pytest.approx(90.0, abs=1e-9)
+    assert math.isnan(recovered_elbow_deg((0, 0), (0, 10), (10, 10), math.nan, 10.0))
+    assert high_percentile([1.0, 2.0, math.nan, 3.0, 100.0] + [2.0] * 30) == 3.0

@@ -403,4 +403,5 @@ ABOUT = ("Synthetic push-up clips made by formcheck.synth: a kinematic model ren
          "in the format of the real clips' labels.json. rep_faults maps 1-based rep numbers to faults; 'faults' "
          "lists the faults present in every rep. reps_uncertain = a rep is cut by the clip's start or end.")
 
-__all__ = ["FAST", "ClipDef", "SUITES", "SUITE_HELP", "suite", "write_clip", "write_suite", "pole_for_flare", "pushup_clip"]
+__all__ = ["FAST", "ClipDef", "SUITES", "SUITE_HELP", "suite", "write_clip", "write_suite", "pole_for_flare",
+           "pushup_clip"]

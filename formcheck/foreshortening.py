@@ -1,0 +1,52 @@
+"""The elbow angle of an arm turned toward the camera, from the image and the arm's own bone lengths.
+
+From the front or the oblique front the upper arm points back toward the feet at the bottom of a push-up, so the
+image shows it foreshortened, and the landmarker's depth, which would restore it, is its weakest axis (the world
+elbow angle reads 55-88 degrees too straight at the bottom on the rendered front and oblique-front clips, issue 13).
+A bone's length does not change within a clip: its longest image length (at the top, where the arm hangs in the
+image plane) is its true length at the person's depth, so a shorter image length gives the depth offset along the
+bone, sqrt(L^2 - l^2). Only the sign of that offset is missing. Anatomy gives it from the front: the elbow lies
+farther from the camera than both the shoulder and the wrist (elbows back, hands under the shoulders); a camera
+looking down from high above breaks that for the forearm. Plain floats, one frame at a time.
+
+Measured, not used by the verdicts (benchmarks/front_depth.py, full model, rendered clips of issue 13): bottom
+error +1..+4 degrees from the front and -2..-8 from the oblique front where the world angle reads +81..+88 and
++55..+56; but -23..-50 from a high front camera (the forearm's sign flips), where the landmarker's own depth signs
+do better (-6..0) and worse elsewhere (up to +22). On real front clips (samples/real apka_pushup_good,
+omartarek_pushup) the anatomical version reads bottoms of 26-51 degrees, deeper than the frames show (about
+70-90), while the world angle reads 52-126 there: the mannequin's front-view depth failure does not carry over
+to people, and this recovery is not yet trustworthy on them.
+"""
+
+from __future__ import annotations
+
+import math
+
+
+def recovered_elbow_deg(shoulder, elbow, wrist, upper_len: float, fore_len: float,
+                        signs: tuple[float, float] = (1.0, 1.0)) -> float:
+    """Elbow angle (degrees) from image points (x, y in pixels) and the bones' true image lengths (pixels).
+
+    signs: +1 when the elbow is farther from the camera than the shoulder (first) and than the wrist (second).
+    NaN when a point or length is missing."""
+    ux, uy = shoulder[0] - elbow[0], shoulder[1] - elbow[1]
+    fx, fy = wrist[0] - elbow[0], wrist[1] - elbow[1]
+    lu2, lf2 = ux * ux + uy * uy, fx * fx + fy * fy
+    if not (upper_len > 0 and fore_len > 0) or lu2 != lu2 or lf2 != lf2:
+        return math.nan
+    uz = -signs[0] * math.sqrt(max(upper_len * upper_len - lu2, 0.0))  # shoulder nearer than the elbow: -z
+    fz = -signs[1] * math.sqrt(max(fore_len * fore_len - lf2, 0.0))
+    dot = ux * fx + uy * fy + uz * fz
+    norm = math.sqrt(lu2 + uz * uz) * math.sqrt(lf2 + fz * fz)
+    if norm == 0.0:
+        return math.nan
+    return math.degrees(math.acos(max(-1.0, min(1.0, dot / norm))))
+
+
+def high_percentile(values, q: float = 0.95) -> float:
+    """The q-quantile of the finite values (nearest rank): a bone's unforeshortened length, robust to a stray
+    long frame."""
+    v = sorted(x for x in values if x == x)
+    if not v:
+        return math.nan
+    return v[min(len(v) - 1, int(q * len(v)))]
