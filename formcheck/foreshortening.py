@@ -12,7 +12,8 @@ looking down from high above breaks that for the forearm. Plain floats, one fram
 Measured, not used by the verdicts (benchmarks/front_depth.py, full model, rendered clips of issue 13): bottom
 error +1..+4 degrees from the front and -2..-8 from the oblique front where the world angle reads +81..+88 and
 +55..+56; but -23..-50 from a high front camera (the forearm's sign flips), where the landmarker's own depth signs
-do better (-6..0) and worse elsewhere (up to +22). On real front clips (samples/real apka_pushup_good,
+do better (-6..0) and worse elsewhere (up to +48 with flared elbows). Hand width from the image is no better
+than from world there (median error 0.19 against 0.06 shoulder widths). On real front clips (samples/real apka_pushup_good,
 omartarek_pushup) the anatomical version reads bottoms of 26-51 degrees, deeper than the frames show (about
 70-90), while the world angle reads 52-126 there: the mannequin's front-view depth failure does not carry over
 to people, and this recovery is not yet trustworthy on them.
