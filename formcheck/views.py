@@ -29,14 +29,18 @@ class ViewPolicy:
 # - depth and lockout: docs/synth.md, landmarker (full model) on the rendered `views` suite, median |error| of the
 #   elbow angle at the bottom and at the top. Side 3.8 / 5.9 degrees; front 22.4 / 4.6; the oblique presets read
 #   5.5 / 10.9 (oblique side) and 51.4 / 9.3 (oblique front). The view rule cannot tell oblique-front from
-#   oblique-side, so an oblique view carries the larger of each.
+#   oblique-side, so an oblique view carries the larger of each. Off the side view the elbow is the world angle,
+#   which reads +55..+56 too straight at the bottom from the oblique front (formcheck/foreshortening.py,
+#   benchmarks/front_depth.py): either way depth cannot be judged obliquely.
 # - body line, side: the side-view sag sample reads 0.116 against 0.140 true (docs/synth.md): 0.024.
 #   Oblique (world space): not yet measured per view; twice the side figure, world depth being the noisier axis
 #   (GUIDE.md §1).
 # - flare, front: the front-view flare sample reads 85 degrees against 89-90 true (docs/synth.md): 5 degrees;
 #   oblique twice that (not yet measured).
-# - hand width: not yet measured on the synth suite. A wrist or shoulder point placed ~3 cm off on ~40 cm
-#   shoulders moves the ratio by about 0.1 (front); oblique views foreshorten one side, 0.15.
+# - hand width (world): median error 0.06 shoulder widths on the rendered front and oblique clips
+#   (benchmarks/front_depth.py); a real front clip with moderately wide hands reads 2.2-2.5 (issue 13), so the
+#   rendered figure is a floor: 0.1 from the front (a wrist or shoulder point ~3 cm off on ~40 cm shoulders),
+#   0.15 obliquely, where one side is foreshortened. Not yet measured on real clips.
 SIDE = ViewPolicy("side", elbow="nearer_image", line="image", judges=frozenset({"depth", "lockout", "body_line"}),
                   error={"depth": 3.8, "lockout": 5.9, "body_line": 0.024}, confidence=1.0,
                   overlay="judges depth, lockout, hips",
