@@ -260,3 +260,28 @@ def test_sink_errors_are_one_line(tmp_path):
         VideoWriterSink(tmp_path / "missing" / "out.mp4", fps=10, size=(160, 120))
     sink = VideoWriterSink(tmp_path / "empty.mp4", fps=10, size=(160, 120))
     assert sink.close() is None and list(tmp_path.iterdir()) == []  # no frames: no file
+
+
+def test_body_line_ends_where_the_analyzer_holds_the_knees():
+    """The drawn line ends at the knee exactly when the analyzer's held knee_down says so, whatever the frame's own
+    knee angle (a bent-looking knee on the toes is not a knee push-up)."""
+    pose = make_pose()
+    out = {}
+    for knee_down in (False, True):
+        for knee_deg in (120.0, 175.0):
+            m = make_measures(knee_down=knee_down, knee_deg=knee_deg)
+            out[knee_down, knee_deg] = draw_overlay(grey_frame(), pose, make_update(m), OverlayState(), ARTICLE)
+    assert np.array_equal(out[False, 120.0], out[False, 175.0])
+    assert np.array_equal(out[True, 120.0], out[True, 175.0])
+    assert not np.array_equal(out[False, 175.0], out[True, 175.0])
+
+
+def test_banner_shows_borderline_softly():
+    rep = make_rep(3)
+    rep.borderline = ["HIPS_SAG"]
+    state = OverlayState().update(make_update(make_measures(), new_reps=[rep]))
+    assert state.cues() == []  # no cue for a borderline fault
+    img = draw_overlay(grey_frame(), make_pose(), make_update(make_measures()), state, ARTICLE)
+    plain = draw_overlay(grey_frame(), make_pose(), make_update(make_measures()),
+                         OverlayState().update(make_update(make_measures(), new_reps=[make_rep(3)])), ARTICLE)
+    assert not np.array_equal(img, plain)  # the borderline line is drawn
