@@ -113,7 +113,7 @@ def test_a_hanging_clip_times_out_and_the_batch_goes_on(tmp_path, monkeypatch):
     folder = clips(tmp_path)
     stuck = TRACKS[3]
     monkeypatch.setenv("FORMCHECK_TEST_FAULTS", f"hang:{stuck}")
-    report = run_batch([folder], BatchOptions(out=tmp_path / "out", workers=2, clip_timeout=3))
+    report = run_batch([folder], BatchOptions(out=tmp_path / "out", workers=2, clip_timeout=10))
     rows = by_clip(report)
     assert rows[stuck]["status"] == "timeout"
     assert "--clip-timeout" in rows[stuck]["error"] and "\n" not in rows[stuck]["error"]

@@ -24,7 +24,8 @@ OnResult = Callable[[dict], None]
 ShouldStop = Callable[[], bool]
 
 POLL_S = 0.2
-STARTUP_FAILURES = 3  # worker processes dying before they are ready, in a row, before the batch gives up on them
+STARTUP_FAILURES = 6  # worker processes dying before they are ready, in a row, before the batch gives up on them
+STARTUP_BACKOFF_S = 0.5  # after such a death, wait this long before starting another, doubling each time (~30 s in all)
 
 
 def _crashed(job: dict, how: str, status: str = "crashed") -> dict:
@@ -82,6 +83,7 @@ class LocalExecutor:
         deaths: dict[int, list[str]] = {}  # clip id -> how each worker that held it ended
         slots: list[_Slot] = []
         startup_failures = 0
+        start_after = 0.0  # no new worker before this time (backing off while workers die as they start)
 
         def start() -> None:
             parent_end, child_end = ctx.Pipe(duplex=True)
@@ -92,7 +94,7 @@ class LocalExecutor:
 
         def staff() -> None:
             busy = sum(1 for s in slots if s.job is not None)
-            while len(slots) < min(self.workers, busy + len(pending)):
+            while len(slots) < min(self.workers, busy + len(pending)) and time.monotonic() >= start_after:
                 start()
             for s in slots:
                 if s.ready and s.job is None and pending:
@@ -105,13 +107,14 @@ class LocalExecutor:
                     s.job, s.since = job, time.monotonic()
 
         def read(s: _Slot) -> None:
+            nonlocal startup_failures
             try:
                 while s.conn.poll():
                     message = s.conn.recv()
                     if message[0] == "progress":
                         on_progress(message[1], message[2])
                     elif message[0] == "ready":
-                        s.ready = True
+                        s.ready, startup_failures = True, 0
                     elif message[0] == "result" and s.job is not None:
                         s.job = None
                         on_result(message[1])
@@ -119,16 +122,18 @@ class LocalExecutor:
                 pass  # the worker is gone; its sentinel says so below
 
         def bury(s: _Slot, cause: str) -> None:
-            nonlocal startup_failures
+            nonlocal startup_failures, start_after
             slots.remove(s)
             s.conn.close()
             job, s.job = s.job, None
             if job is None:
-                if not s.ready:
+                if not s.ready:  # died as it started: no clip is to blame; wait a little before the next one
                     startup_failures += 1
-                    if startup_failures >= STARTUP_FAILURES:
+                    start_after = time.monotonic() + STARTUP_BACKOFF_S * 2 ** (startup_failures - 1)
+                    if startup_failures >= STARTUP_FAILURES and not slots:
                         while pending:
-                            on_result(_crashed(pending.popleft(), f"no worker process could start ({cause})"))
+                            on_result(_crashed(pending.popleft(), f"no worker process could start, {startup_failures} "
+                                                                  f"tries in a row (the last: {cause})"))
                 return
             startup_failures = 0
             deaths.setdefault(job["id"], []).append(cause)
@@ -142,7 +147,10 @@ class LocalExecutor:
             while pending or any(s.job is not None for s in slots):
                 if should_stop():
                     return False
-                wait([s.conn for s in slots] + [s.process.sentinel for s in slots], timeout=POLL_S)
+                if slots:
+                    wait([s.conn for s in slots] + [s.process.sentinel for s in slots], timeout=POLL_S)
+                else:  # backing off before starting a worker again
+                    time.sleep(POLL_S)
                 now = time.monotonic()
                 for s in list(slots):
                     read(s)  # a result sent just before dying still counts

@@ -129,6 +129,8 @@ def serve(conn, parent_pid: int) -> None:
             pass
 
     _reporter = report
+    from .. import pipeline, sources, writers  # noqa: F401  imported before "ready": not counted in a clip's time
+
     send(("ready", os.getpid()))
     while True:
         try:
