@@ -242,3 +242,24 @@ def test_recovered_elbow_angle_undoes_foreshortening():
     assert flat == pytest.approx(90.0, abs=1e-9)
     assert math.isnan(recovered_elbow_deg((0, 0), (0, 10), (10, 10), math.nan, 10.0))
     assert high_percentile([1.0, 2.0, math.nan, 3.0, 100.0] + [2.0] * 30) == 3.0
+
+
+@pytest.mark.slow
+def test_rendered_fast_reps_read_their_straight_tops(tmp_path):
+    """The rendered mannequin doing 0.5-0.6 s reps from the side, through the landmarker: every counted rep's top
+    reads within 10 degrees of the model's (issue 13's bar; measured -3..-7 with the full model, the causal filter
+    alone read -9..-13)."""
+    import json
+
+    from formcheck.pipeline import analyze_video
+    from formcheck.synth.suite import write_suite
+
+    clip = next(c for c in suite("fast") if c.name == "fast_clean_side")
+    write_suite([clip], tmp_path)
+    analysis = analyze_video(tmp_path / f"{clip.name}.mp4", num_poses=1, workers=1)
+    truth = [r for r in json.loads((tmp_path / f"{clip.name}.truth.json").read_text())["reps"] if r["counted"]]
+    assert len(analysis.reps) == len(truth) == 8
+    for r in analysis.reps:
+        x = min(truth, key=lambda x: abs(x["t_bottom"] - r.bottom_s))
+        assert abs(r.top_elbow_deg - x["top_after_deg"]) <= 10.0, (r.index, r.top_elbow_deg, x["top_after_deg"])
+        assert "NO_LOCKOUT" not in r.faults
