@@ -109,6 +109,21 @@ def test_a_worker_sigkilled_mid_clip_costs_only_that_clip_once(tmp_path, monkeyp
     assert int(rows[victim]["worker"].rsplit(":", 1)[1]) != killed[0]  # done again, by another process
 
 
+def test_workers_dying_as_they_start_blame_no_clip(tmp_path, monkeypatch):
+    """As under the OOM killer while memory is short: worker processes die before they take a clip. The batch waits
+    (backing off) and starts others; no clip is reported crashed for it. (The pool before issue 14 reported clips
+    that had never run as crashed when this happened twice.)"""
+    folder = clips(tmp_path)
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    monkeypatch.setenv("FORMCHECK_TEST_FAULTS", f"startup-crash:3@{marks}")
+    report = run_batch([folder], BatchOptions(out=tmp_path / "out", workers=2))
+    assert len(list(marks.iterdir())) == 3  # three workers did die
+    for name, row in by_clip(report).items():
+        assert row["status"] in ("ok", "no_pushups"), row
+        assert row["reps"] == expected_reps(folder / name)
+
+
 def test_a_hanging_clip_times_out_and_the_batch_goes_on(tmp_path, monkeypatch):
     folder = clips(tmp_path)
     stuck = TRACKS[3]

@@ -24,8 +24,8 @@ OnResult = Callable[[dict], None]
 ShouldStop = Callable[[], bool]
 
 POLL_S = 0.2
-STARTUP_FAILURES = 6  # worker processes dying before they are ready, in a row, before the batch gives up on them
-STARTUP_BACKOFF_S = 0.5  # after such a death, wait this long before starting another, doubling each time (~30 s in all)
+STARTUP_GIVE_UP_S = 60.0  # workers dying as they start, none ready for this long: the batch gives up on them
+STARTUP_BACKOFF_S = (0.5, 10.0)  # after such a death, wait before starting another: doubling from 0.5 s up to 10 s
 
 
 def _crashed(job: dict, how: str, status: str = "crashed") -> dict:
@@ -83,6 +83,7 @@ class LocalExecutor:
         deaths: dict[int, list[str]] = {}  # clip id -> how each worker that held it ended
         slots: list[_Slot] = []
         startup_failures = 0
+        failing_since = 0.0  # when the current run of start-up deaths began
         start_after = 0.0  # no new worker before this time (backing off while workers die as they start)
 
         def start() -> None:
@@ -94,7 +95,10 @@ class LocalExecutor:
 
         def staff() -> None:
             busy = sum(1 for s in slots if s.job is not None)
-            while len(slots) < min(self.workers, busy + len(pending)) and time.monotonic() >= start_after:
+            want = min(self.workers, busy + len(pending))
+            if startup_failures:  # while workers die as they start, one at a time until one is ready
+                want = min(want, 1 + sum(1 for s in slots if s.ready))
+            while len(slots) < want and time.monotonic() >= start_after:
                 start()
             for s in slots:
                 if s.ready and s.job is None and pending:
@@ -122,18 +126,23 @@ class LocalExecutor:
                 pass  # the worker is gone; its sentinel says so below
 
         def bury(s: _Slot, cause: str) -> None:
-            nonlocal startup_failures, start_after
+            nonlocal startup_failures, start_after, failing_since
             slots.remove(s)
             s.conn.close()
             job, s.job = s.job, None
             if job is None:
                 if not s.ready:  # died as it started: no clip is to blame; wait a little before the next one
+                    now = time.monotonic()
+                    if not startup_failures:
+                        failing_since = now
                     startup_failures += 1
-                    start_after = time.monotonic() + STARTUP_BACKOFF_S * 2 ** (startup_failures - 1)
-                    if startup_failures >= STARTUP_FAILURES and not slots:
+                    first, most = STARTUP_BACKOFF_S
+                    start_after = now + min(most, first * 2 ** (startup_failures - 1))
+                    if now - failing_since >= STARTUP_GIVE_UP_S and not any(x.ready for x in slots):
                         while pending:
-                            on_result(_crashed(pending.popleft(), f"no worker process could start, {startup_failures} "
-                                                                  f"tries in a row (the last: {cause})"))
+                            on_result(_crashed(pending.popleft(), f"no worker process could start for "
+                                               f"{now - failing_since:.0f} s, {startup_failures} tries (the last: "
+                                               f"{cause})"))
                 return
             startup_failures = 0
             deaths.setdefault(job["id"], []).append(cause)

@@ -5,6 +5,8 @@ Set FORMCHECK_TEST_FAULTS to comma-separated `ACTION:NAME` pairs; NAME is matche
 - `crash:NAME`  the worker kills itself with SIGKILL as it starts that clip (a native crash, the OOM killer);
 - `crash-once:NAME`  the same, only the first time (a marker file beside the clip, `.NAME.crashed`, remembers it);
 - `hang:NAME`  the worker sleeps for ever on that clip (a decoder that never returns);
+- `startup-crash:N@DIR`  the first N worker processes to start kill themselves before they are ready (the OOM killer
+  while memory is short); each claims a marker file DIR/startup-crash.I, so N in all, however many start at once;
 - `stall-once:NAME`  the first time, the worker writes its pid to `.NAME.pid` beside the clip and sleeps for ever (so a
   test can kill it mid-clip); the retry runs normally.
 
@@ -19,6 +21,24 @@ import time
 from pathlib import Path
 
 ENV = "FORMCHECK_TEST_FAULTS"
+
+
+def at_start() -> None:
+    """Called by a local worker before it says it is ready."""
+    spec = os.environ.get(ENV)
+    if not spec:
+        return
+    for item in spec.split(","):
+        action, _, target = item.strip().partition(":")
+        if action != "startup-crash":
+            continue
+        count, _, folder = target.partition("@")
+        for i in range(int(count)):
+            try:
+                os.close(os.open(Path(folder) / f"startup-crash.{i}", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            except FileExistsError:
+                continue
+            os.kill(os.getpid(), signal.SIGKILL)
 
 
 def inject(path: str) -> None:

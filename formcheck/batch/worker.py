@@ -130,7 +130,9 @@ def serve(conn, parent_pid: int) -> None:
 
     _reporter = report
     from .. import pipeline, sources, writers  # noqa: F401  imported before "ready": not counted in a clip's time
+    from .faults import at_start
 
+    at_start()  # test-only (FORMCHECK_TEST_FAULTS)
     send(("ready", os.getpid()))
     while True:
         try:
