@@ -32,6 +32,10 @@ BONES = [(L_SHOULDER, L_ELBOW), (L_ELBOW, L_WRIST), (R_SHOULDER, R_ELBOW), (R_EL
          (L_SHOULDER, L_HIP), (R_SHOULDER, R_HIP), (L_SHOULDER, R_SHOULDER), (L_HIP, R_HIP)]
 LIMB_BONES = 8  # the first 8 are limbs: one of them off drops its far joint; trunk bones off fail the frame
 CORE = [L_SHOULDER, R_SHOULDER, L_HIP, R_HIP]
+# Failures that do not ask for a detection: a front view's hidden legs fold in the tracker's and the detector's
+# estimates alike (measured: switching between the two on such frames added reps with the lite model, and changed
+# nothing with full), so a fold only keeps a folded detection from replacing a tracked result.
+SOFT = {"folded"}
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ class StreamSettings:
     bone_window: int = 60  # accepted frames in the running median of each bone
     bone_min_frames: int = 5  # bone medians are trusted after this many accepted frames
     bad_bones: int = 2  # this many implausible bones (or one trunk bone) fail the frame; fewer drop the joint
-    folded_hip_deg: float = 45.0  # both hips shut tighter than this: the legs are folded onto the torso
+    folded_hip_deg: float = 45.0  # both hips shut tighter than this: the legs are folded onto the torso (soft)
     min_core_visibility: float = 0.5  # mean visibility of shoulders and hips
     max_jump: float = 0.6  # torso moved more than this many body sizes since the last good frame (per frame)
     fast_speed: float = 1.2  # torso speed in body sizes per second above which the tracked box lags: detect too
@@ -115,6 +119,11 @@ class Verdict:
     @property
     def ok(self) -> bool:
         return not self.failed
+
+    @property
+    def holdable(self) -> bool:
+        """Good enough to keep without asking for a detection: only soft checks failed (see SOFT)."""
+        return not set(self.failed) - SOFT
 
 
 class PlausibilityCheck:
@@ -191,8 +200,8 @@ class PoseStream:
             # With nobody tracked the tracker runs its own detector on the next frames: a second detection only
             # helps when the person was there a moment ago (lost at a fast or foreshortened bottom).
             return "missing" if t - self._last_t <= self.s.bridge_s or t - self._probe_t >= self.s.probe_s else ""
-        if not verdict.ok:
-            return verdict.failed[0]
+        if not verdict.holdable:
+            return next(f for f in verdict.failed if f not in SOFT)
         if self._speed > self.s.fast_speed and t - self._last_t <= self.s.bridge_s:
             return "fast"
         if t - self._probe_t >= self.s.probe_s:
@@ -210,7 +219,7 @@ class PoseStream:
         people = len(found)
         verdict = self._verdict(tracked, t) if tracked is not None else None
         why = self._trigger(t, tracked, verdict) if self.detect is not None else ""
-        chosen, how = (tracked, "held") if verdict is not None and verdict.ok else (None, "")
+        chosen, how = (tracked, "held") if verdict is not None and verdict.holdable else (None, "")
         if why:
             self._probe_t = t
             self.counts.detections += 1
@@ -226,9 +235,12 @@ class PoseStream:
                 # Among several people the detection says who our person is: a tracker on someone else loses.
                 elsewhere = (tracked is not None and len(fresh) > 1 and float(np.linalg.norm(
                     tracked.torso_centre - detected.torso_centre)) > 0.5 * body_size(detected))
-                if dv.ok and (chosen is None or elsewhere or why == "fast" or dv.bone_error < verdict.bone_error):
+                better = chosen is None or elsewhere or why == "fast" or dv.bone_error < verdict.bone_error
+                if dv.ok and better:
                     chosen, how, verdict = detected, "redetected", dv
-        if chosen is None and tracked is not None and "jump" not in verdict.failed:
+        if chosen is not None and how == "held" and not verdict.ok:
+            self.counts.doubtful += 1
+        elif chosen is None and tracked is not None and "jump" not in verdict.failed:
             # Nothing better: the tracker's doubtful result is still the best guess (a front view's hidden legs
             # fold in every estimate, while its shoulders and arms are right); a jump is someone or something else.
             chosen, how = tracked, "held"
