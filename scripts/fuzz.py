@@ -387,7 +387,8 @@ def main() -> int:
         print(f"\nanalyze ({time.monotonic() - t0:.0f} s): " + ", ".join(f"{v} {k}" for k, v in tally.most_common()))
         for (kind, outcome), v in sorted(by_kind.items()):
             print(f"  {kind:18s} {outcome:16s} {v}")
-        messages = Counter(o["stderr"][0][:90] for o in outcomes.values() if o["outcome"] == "one-line error")
+        messages = Counter(o["stderr"][0].replace(str(folder / "corpus" / n), "FILE")[:100]
+                           for n, o in outcomes.items() if o["outcome"] == "one-line error")
         print("  commonest errors:")
         for m, v in messages.most_common(8):
             print(f"    {v:3d}  {m}")

@@ -80,7 +80,7 @@ def process_clip(job: dict) -> dict:
                       if analysis.summary.status not in ("ok", "") else "", json=analysis_json(analysis),
                       frames=frames)
     except FormcheckError as exc:
-        result.update(status="error", error=_one_line(str(exc)))
+        result.update(status="error", error=_one_line(str(exc)) or f"{type(exc).__name__} (no message)")
     except MemoryError:
         result.update(status="failed", error="out of memory")
     except Exception as exc:  # a bug or a library failure on this clip: isolate it, say what it was in one line
