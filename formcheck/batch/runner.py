@@ -106,6 +106,9 @@ class StopFlag:
 
     def _handle(self, signum, frame):
         if self.requested and signum == signal.SIGINT:
+            previous = self._old.get(signum)
+            if callable(previous):  # the command line's handler: it notes the Ctrl-C, to say "interrupted"
+                previous(signum, frame)
             raise KeyboardInterrupt
         self.requested = True
 
