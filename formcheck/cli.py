@@ -90,9 +90,9 @@ def analyze(
                                help="How many people the landmarker looks for (the one doing push-ups is followed)."),
     no_log: bool = typer.Option(False, "--no-log", help="Do not record this run in the training history."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no table."),
-    analysis_fps: Optional[float] = typer.Option(None, "--analysis-fps", min=1.0,
-                                                 help="Analyse at most this many frames per second of video (faster; "
-                                                 "push-ups need about 15). Default: every frame."),
+    analysis_fps: float = typer.Option(15.0, "--analysis-fps", min=1.0,
+                                       help="Analyse at most this many frames per second of video (push-ups need "
+                                       "about 15: docs/models.md); a rate at or above the video's analyses every frame."),
     workers: int = typer.Option(0, "--workers", "-w", min=0, max=16,
                                 help="Pose models run in parallel on one video (0: one per CPU core, at most 4)."),
 ) -> None:
