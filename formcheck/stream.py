@@ -52,7 +52,8 @@ class StreamSettings:
     min_core_visibility: float = 0.5  # mean visibility of shoulders and hips
     max_jump: float = 0.6  # torso moved more than this many body sizes since the last good frame (per frame)
     fast_speed: float = 1.2  # torso speed in body sizes per second above which the tracked box lags: detect too
-    probe_s: float = 1.0  # a detection at least this often (someone else in view, a tracker stuck on a part)
+    probe_s: float = 2.0  # a detection at least this often (someone else in view); 1 s cost 40% more detections for
+    # the same reps in time on the 9 clips of docs/models.md, and followed the same person on alvolate_push_up
     bridge_s: float = 0.4  # hold the last good pose over a gap this short (a fast bottom, a missed frame)
 
 
