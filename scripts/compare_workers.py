@@ -77,21 +77,22 @@ def old_plan(first_t: float, duration_s: float, workers: int) -> list[Chunk]:
 
 
 def cost(path: Path, workers: int, args) -> None:
-    """Wall seconds of posing and analysing one clip under three plans, in one run, landmarker loading included."""
+    """Wall and CPU seconds (this process, all threads) of posing and analysing one clip under three plans, in one
+    run, landmarker loading included. CPU seconds are the steadier figure on a machine shared with other work."""
     from formcheck.analyzer import Analyzer
 
-    def timed(make) -> tuple[float, int]:
+    def timed(make) -> tuple[float, float, int]:
         source = VideoSource(path, analysis_fps=args.analysis_fps)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         poser = make(source)
         analyzer = Analyzer(ARTICLE, source.info.width, source.info.height)
         for pose in poser.poses():
             analyzer.feed(pose)
         analyzer.finish()
-        seconds = time.perf_counter() - t0
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         for e in poser.estimators or []:
             e.close()
-        return seconds, analyzer.result(source={}, model="", people={}).summary.reps
+        return seconds, cpu, analyzer.result(source={}, model="", people={}).summary.reps
 
     def old(source):
         estimators = [PoseEstimator(args.model, num_poses=args.people) for _ in range(workers)]
@@ -106,8 +107,8 @@ def cost(path: Path, workers: int, args) -> None:
     print(f"\ncost on {path.name}, {workers} workers, people {args.people}, analysis fps {args.analysis_fps}:")
     for rnd in range(args.rounds):
         for name, make in plans.items():
-            seconds, reps = timed(make)
-            print(f"  round {rnd + 1}  {name:36s} {seconds:7.2f} s  reps {reps}", flush=True)
+            seconds, cpu, reps = timed(make)
+            print(f"  round {rnd + 1}  {name:36s} {seconds:7.2f} s wall {cpu:7.2f} s CPU  reps {reps}", flush=True)
 
 
 def main() -> int:
