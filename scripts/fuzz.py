@@ -255,10 +255,11 @@ def make_corpus(folder: Path, seed: int = 14, count: int = 200, seconds: float =
 DRIVER = r"""
 import sys
 from formcheck.cli import main
+workers = sys.argv[1]
 for line in sys.stdin:
     path = line.rstrip("\n")
     print("@@START", path, file=sys.stderr, flush=True)
-    sys.argv = ["formcheck", "analyze", path, "-q", "--no-log", "--workers", "1"]
+    sys.argv = ["formcheck", "analyze", path, "-q", "--no-log", "--workers", workers]
     try:
         main()
         code = 0
@@ -268,12 +269,12 @@ for line in sys.stdin:
 """
 
 
-def analyze_all(files: list[Path], timeout: float, env: dict) -> dict[str, dict]:
+def analyze_all(files: list[Path], timeout: float, env: dict, workers: int = 1) -> dict[str, dict]:
     """Each file through the real `formcheck analyze` entry point (one long-lived process, restarted after a hang)."""
     outcomes: dict[str, dict] = {}
     todo = list(files)
     while todo:
-        proc = subprocess.Popen([sys.executable, "-c", DRIVER], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+        proc = subprocess.Popen([sys.executable, "-c", DRIVER, str(workers)], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
         import selectors
 
@@ -369,7 +370,9 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=14)
     ap.add_argument("--count", type=int, default=200, help="damaged files (default 200)")
     ap.add_argument("--timeout", type=float, default=120, help="seconds one analyze may take before it is a hang")
-    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--workers", type=int, default=2, help="batch workers")
+    ap.add_argument("--analyze-workers", type=int, default=1,
+                    help="analyze --workers (landmarkers in parallel on one video; 1: the single stream)")
     ap.add_argument("--keep", type=Path, help="build the corpus here and keep it (default: a temporary folder)")
     ap.add_argument("--no-analyze", action="store_true", help="only the batch")
     args = ap.parse_args()
@@ -381,10 +384,11 @@ def main() -> int:
     bad = []
     if not args.no_analyze:
         t0 = time.monotonic()
-        outcomes = analyze_all(files + goods, args.timeout, env)
+        outcomes = analyze_all(files + goods, args.timeout, env, args.analyze_workers)
         tally = Counter(o["outcome"] for o in outcomes.values())
         by_kind = Counter((kinds.get(n, "good"), o["outcome"]) for n, o in outcomes.items())
-        print(f"\nanalyze ({time.monotonic() - t0:.0f} s): " + ", ".join(f"{v} {k}" for k, v in tally.most_common()))
+        print(f"\nanalyze --workers {args.analyze_workers} ({time.monotonic() - t0:.0f} s): "
+              + ", ".join(f"{v} {k}" for k, v in tally.most_common()))
         for (kind, outcome), v in sorted(by_kind.items()):
             print(f"  {kind:18s} {outcome:16s} {v}")
         messages = Counter(o["stderr"][0].replace(str(folder / "corpus" / n), "FILE")[:100]
