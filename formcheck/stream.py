@@ -4,12 +4,14 @@ Why: MediaPipe's two built-in ways of running the landmarker each fail on one ki
 every frame (36-42 ms a frame with `full` on 2 cores) loses or folds the body at the foreshortened bottom of a
 front-view rep; tracking (the box carried over from the last frame's landmarks, ~20 ms) holds those bottoms but can
 lag a fast move or lock on to the wrong one of two people. So the tracker runs on every frame and its result is
-checked against what a body can do: world bone lengths stay near the person's running median within the clip, a
-hip does not fold shut in a plank, key joints are present, and the torso does not jump. A frame that fails, a fast
-move (the tracked box lags it), or a periodic probe runs a detection on that frame as well (a second landmarker
-that has no memory), and the more plausible of the two results is kept. When neither is plausible the last good
-pose is held over a short gap (bridged) rather than losing the frame, and a single implausible limb has its joint
-marked unseen (visibility 0) rather than dropping the whole frame.
+checked against what a body can do: world bone lengths stay near the person's running median within the clip, key
+joints are present, the torso does not jump (and a hip does not fold shut in a plank: a soft check, see SOFT). A
+frame that fails, a fast move (the tracked box lags it), or a periodic probe runs a detection on that frame as well
+(a second landmarker that has no memory, which also sees whether other people are in view), and the more plausible
+of the two results is kept. When the tracker's result failed and the detection is no better, the tracker's is kept
+as doubtful; when there is no usable result (nobody found, or a jump) the last good pose is held over a short gap
+(bridged) rather than losing the frame. A single implausible limb has its far joint marked unseen (visibility 0)
+rather than dropping the whole frame. docs/models.md has the measurements behind each choice.
 
 The logic here works on `Candidate` results from two callables, so it is tested with stand-in landmarkers.
 """
@@ -71,7 +73,7 @@ class StreamCounts:
     detections: int = 0  # detections run (each costs about twice a tracked frame)
     joints_dropped: int = 0  # single implausible limb joints marked unseen
     doubtful: int = 0  # held frames that failed a check, kept because no detection did better
-    reasons: dict = field(default_factory=dict)  # why detections ran: missing, bones, folded, jump, fast, ...
+    reasons: dict = field(default_factory=dict)  # why detections ran: missing, bones, unseen, jump, fast, probe
 
     def as_dict(self) -> dict:
         return {"held": self.held, "redetected": self.redetected, "bridged": self.bridged, "lost": self.lost,
