@@ -1,8 +1,9 @@
 """What runs in a worker: one clip in, its analysis (the JSON contract, as text) or a one-line error out.
 
-Each worker process (or each thread of a Dask worker) holds one pose landmarker and reuses it for every clip it is given:
-loading the model costs about as much as a short clip. `PoseEstimator.start_clip()` makes a reused landmarker behave as a fresh
-one for each clip, so a result never depends on which clips a worker ran before (the local pool and Dask agree exactly).
+Each clip gets a fresh pose landmarker, as `formcheck analyze` does: a reused one reset with `start_clip()` keeps
+MediaPipe's world-landmark and visibility smoothing from the clip before (found in parallel.py, commit 08aad45), so a
+result would depend on which clips a worker ran before. A fresh one costs about 0.2 s here (the model file is cached by
+the operating system after the first), little beside a clip; the local pool and Dask then agree exactly.
 """
 
 from __future__ import annotations
@@ -18,27 +19,24 @@ from ..errors import FormcheckError
 from ..profiles import Profile
 from .faults import inject
 
-_local = threading.local()  # per thread: {(model, num_poses): PoseEstimator}
+_local = threading.local()  # per thread: whether OpenCV was told to use one thread
 _reporter: Callable[[int, int], None] | None = None  # set in local pool workers: (clip id, frames done)
 
 
 
 def _estimator(model: str, num_poses: int) -> "PoseEstimator":
-    cache = getattr(_local, "estimators", None)
-    if cache is None:
-        cache = _local.estimators = {}
-    key = (str(model), int(num_poses))
-    if key not in cache:
+    """A fresh landmarker for one clip (see the module docstring); the caller closes it."""
+    if not getattr(_local, "threads_set", False):
         try:  # a worker uses one core: OpenCV's own threads would only compete with the other workers
             import cv2
 
             cv2.setNumThreads(1)
         except Exception:  # pragma: no cover
             pass
-        from ..pose import PoseEstimator
+        _local.threads_set = True
+    from ..pose import PoseEstimator
 
-        cache[key] = PoseEstimator(model, num_poses=num_poses)
-    return cache[key]
+    return PoseEstimator(model, num_poses=num_poses)
 
 
 def _one_line(text: str) -> str:
@@ -70,9 +68,10 @@ def process_clip(job: dict) -> dict:
         else:
             source = VideoSource(job["path"], analysis_fps=job.get("analysis_fps"))
             estimator = _estimator(job["model"], job["num_poses"])
-            estimator.start_clip()  # one landmarker per worker, fresh for each clip
-            report = _throttled(clip_id)
-            analysis, _ = run_stream(source, source.info, estimator, profile, progress=report)
+            try:
+                analysis, _ = run_stream(source, source.info, estimator, profile, progress=_throttled(clip_id))
+            finally:
+                estimator.close()
             frames = int(analysis.source.get("frames_read", 0))
             if _reporter is not None:
                 _reporter(clip_id, frames)
