@@ -76,3 +76,12 @@ def visibility_factor(visibility: float) -> float:
     if not visibility == visibility or visibility <= 0:
         return 1.0 / 0.3
     return max(1.0, TYPICAL_VISIBILITY / max(visibility, 0.3))
+
+
+def error_floor(measure: str) -> float:
+    """The smallest error of a measure in any view that judges it: how close to a threshold a true value can be before
+    even the best view may read it on either side (the synthetic labels' borderline margin)."""
+    errors = [p.error[measure] for p in POLICIES.values() if measure in p.judges and measure in p.error]
+    if not errors:
+        raise KeyError(f"no view judges {measure!r}")
+    return min(errors)

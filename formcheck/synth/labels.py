@@ -21,12 +21,22 @@ import numpy as np
 
 from .kinematics import J, Motion
 
-FAULTS = ("SHALLOW_DEPTH", "NO_LOCKOUT", "HIPS_SAG", "HIPS_PIKE", "HANDS_TOO_NARROW", "HANDS_TOO_WIDE",
-          "ELBOWS_FLARED")
-# How close to a threshold a true value may come before the label is called borderline (a suite clip should
-# never be borderline: a fault is well beyond its threshold, a clean rep well within).
-MARGINS = {"SHALLOW_DEPTH": 6.0, "NO_LOCKOUT": 6.0, "HIPS_SAG": 0.02, "HIPS_PIKE": 0.025, "HANDS_TOO_NARROW": 0.08,
-           "HANDS_TOO_WIDE": 0.1, "ELBOWS_FLARED": 6.0, "SWING": 8.0}
+from formcheck.faults import FAULT, FAULTS as FAULT_TABLE
+
+# The fault codes, in the order of formcheck.faults' table (one table for the labels and the analyzer).
+FAULTS = tuple(f.code for f in FAULT_TABLE)
+# The rep-attempt swing is the labels' own (not a fault): a swing this close to LABEL_SWING_DEG is borderline.
+SWING_MARGIN_DEG = 8.0
+
+
+def margin(code: str) -> float:
+    """How close to a threshold a true value may come before the label is called borderline: the smallest
+    measurement error of the fault's measure in any view that judges it (formcheck.views), i.e. a value the best
+    view could read on either side of the threshold. A suite clip should never be borderline: a fault is well beyond
+    its threshold, a clean rep well within."""
+    from formcheck.views import error_floor
+
+    return error_floor(FAULT[code].measure)
 
 
 # A dip of the elbow by this much, down and back up, is a rep attempt in the labels: well above landmark noise, and
@@ -116,6 +126,21 @@ class RepTruth:
         return d
 
 
+def _rep_value(rep: RepTruth, measure: str, direction: int) -> float:
+    """A rep's true value of a measure (formcheck.faults.MEASURES); the body line's worst point on the fault's side."""
+    if measure == "depth":
+        return rep.bottom_deg
+    if measure == "lockout":
+        return rep.top_after_deg
+    if measure == "body_line":
+        return rep.body_line_max if direction > 0 else rep.body_line_min
+    if measure == "hand_width":
+        return rep.hand_width
+    if measure == "flare":
+        return rep.flare_deg
+    raise KeyError(f"no true value for measure {measure!r}")
+
+
 def rep_truths(motion: Motion, profile=None, truth: dict | None = None) -> list[RepTruth]:
     th = thresholds(profile)
     ft = truth or frame_truth(motion)
@@ -140,17 +165,15 @@ def rep_truths(motion: Motion, profile=None, truth: dict | None = None) -> list[
                        float(ft["elbow_flare_deg"][in_rep][ib]), ev.variant, False, bool(cut))
         swing = min(top_before, top_after) - bottom
         rep.counted = swing >= th["SWING"] and not cut
-        if abs(swing - th["SWING"]) < MARGINS["SWING"] and not cut:
+        if abs(swing - th["SWING"]) < SWING_MARGIN_DEG and not cut:
             rep.borderline.append("SWING")
-        values = {"SHALLOW_DEPTH": (bottom, 1), "NO_LOCKOUT": (top_after, -1), "HIPS_SAG": (rep.body_line_max, 1),
-                  "HIPS_PIKE": (rep.body_line_min, -1), "HANDS_TOO_NARROW": (rep.hand_width, -1),
-                  "HANDS_TOO_WIDE": (rep.hand_width, 1), "ELBOWS_FLARED": (rep.flare_deg, 1)}
-        for code, (v, direction) in values.items():
-            thr = th[code]
-            if (v - thr) * direction > 0:
-                rep.faults.append(code)
-            if abs(v - thr) < MARGINS[code] and rep.counted:
-                rep.borderline.append(code)
+        for f in FAULT_TABLE:
+            v = _rep_value(rep, f.measure, f.direction)
+            thr = th[f.code]
+            if f.beyond(v, thr) > 0:
+                rep.faults.append(f.code)
+            if abs(v - thr) < margin(f.code) and rep.counted:
+                rep.borderline.append(f.code)
         if rep.counted:
             number += 1
             rep.number = number
@@ -170,7 +193,9 @@ def clip_label(motion: Motion, view: str, profile=None, notes: str = "") -> tupl
     every = [c for c in FAULTS if counted and all(c in r.faults for r in counted)]
     entry = {"reps": len(counted), "reps_uncertain": bool(cut_with_bottom), "people": 1,
              "view": view if counted or any(r.variant != "none" for r in reps) else "",
-             "variant": variant, "faults": every, "notes": notes}
+             "variant": variant, "faults": every, "notes": notes,
+             # the counted reps' lowest moments, so a batch scores reps in time (formcheck.batch.evaluate)
+             "bottoms": [round(r.t_bottom, 3) for r in counted]}
     if rep_faults:
         entry["rep_faults"] = rep_faults
     truth = {"thresholds": thresholds(profile), "profile": get_profile(profile).name,
@@ -180,4 +205,4 @@ def clip_label(motion: Motion, view: str, profile=None, notes: str = "") -> tupl
     return entry, truth
 
 
-__all__ = ["FAULTS", "frame_truth", "rep_truths", "clip_label", "thresholds", "RepTruth"]
+__all__ = ["FAULTS", "margin", "frame_truth", "rep_truths", "clip_label", "thresholds", "RepTruth"]
