@@ -4,8 +4,8 @@
     python scripts/worker_memory.py --clips 30 --kind video
 
 One real local worker process (the batch's own LocalExecutor, one worker) is given the same short clip N times: a 2 s,
-192-pixel cut of a real push-up clip (as scripts/fuzz.py makes it), so the pose landmarker is reused for every clip as
-in a batch, or a bundled landmark track. After each clip the worker reports its resident memory (VmRSS); the script
+192-pixel cut of a real push-up clip (as scripts/fuzz.py makes it), through a fresh pose landmarker each time as in a
+batch, or a bundled landmark track. After each clip the worker reports its resident memory (VmRSS); the script
 prints it after the 1st, 2nd, 10th, 50th and last clip and the change from the 1st to the last. Goal: within 10%.
 """
 
