@@ -70,13 +70,15 @@ def print_report(report, quiet: bool) -> None:
     if not quiet:
         labelled = report.metrics is not None
         table = Table(title_justify="left", show_lines=False)
-        for col in ["clip", "status", "reps", "valid", "knee", "view", "faults"] + (["label", "score"] if labelled else []):
+        for col in (["clip", "status", "reps", "valid", "knee", "view", "faults", "borderline"]
+                    + (["label", "score"] if labelled else [])):
             table.add_column(col, justify="right" if col in ("reps", "valid", "knee", "label") else "left")
         for r in report.rows:
             faults = ", ".join(f"{k} x{r[k]}" for k in _fault_cols(r) if r[k]) or ("-" if r["reps"] is not None else "")
             status = r["status"] if r["status"] in ("ok", "no_pushups") else f"[red]{r['status']}[/]"
+            borderline = ", ".join(f"{k} x{r[f'borderline_{k}']}" for k in _fault_cols(r) if r.get(f"borderline_{k}"))
             cells = [r["clip"], status, _s(r["reps"]), _s(r["valid_reps"]), _s(r["knee_reps"]), r["view"] or "",
-                     faults if r["reps"] is not None else r["error"]]
+                     faults if r["reps"] is not None else r["error"], borderline]
             if labelled:
                 score = r.get("score", "")
                 colour = {"exact": "green", "within_tolerance": "green", "off_by_one": "yellow", "off": "red"}.get(score)

@@ -32,7 +32,8 @@ from .inputs import Clip, expand_inputs, prepare_clips
 BATCH_FORMAT = 1
 OK_STATUSES = ("ok", "no_pushups")  # what --strict accepts; anything else (error, no_person, crashed...) fails it
 SUMMARY_COLUMNS = (["clip", "kind", "status", "error", "reps", "valid_reps", "knee_reps", "incline_reps",
-                    "uncertain_reps", "view"] + list(FAULT_CODES) + ["frames", "seconds", "resumed", "json", "path", "worker"])
+                    "uncertain_reps", "borderline_reps", "view"] + list(FAULT_CODES)
+                   + [f"borderline_{c}" for c in FAULT_CODES] + ["frames", "seconds", "resumed", "json", "path", "worker"])
 TRUTH_COLUMNS = ["label_reps", "label_uncertain", "count_error", "score", "label_clip"]
 
 
@@ -328,8 +329,11 @@ def _row(clip: Clip, result: dict, analysis: dict | None, resumed: bool) -> dict
                    incline_reps=s.get("incline_reps", 0), uncertain_reps=s.get("uncertain_reps", 0), view=s["view"],
                    frames=analysis["source"].get("frames_read", analysis["source"].get("frames", "")),
                    json=f"{clip.name}.json")
+        row["borderline_reps"] = s.get("borderline_reps", 0)
         for code in FAULT_CODES:
             row[code] = int(s["faults"].get(code, 0))
+            # reps borderline for the fault: shown apart, not counted against the rep (issue 13)
+            row[f"borderline_{code}"] = int((s.get("borderline") or {}).get(code, 0))
         if row["status"] not in ("ok",) and not row["error"]:
             row["error"] = s.get("message", "")
     return row

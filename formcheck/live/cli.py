@@ -64,6 +64,9 @@ def live_command(
             + (" (" + ", ".join(str(len(x['reps'])) for x in sets) + ")" if sets else ""))
     if s.get("faults"):
         line += "; faults: " + ", ".join(f"{k} x{v}" for k, v in s["faults"].items())
+    borderline = {k: v for k, v in (s.get("borderline") or {}).items() if v}
+    if borderline:  # inside the measurement's band: shown apart, not counted against the reps
+        line += "; borderline: " + ", ".join(f"{k} x{v}" for k, v in borderline.items())
     live = rec.get("live", {})
     line += (f"; {live.get('displayed_fps', 0):.0f} fps shown, {live.get('frames_dropped', 0)} frames dropped")
     typer.echo(line)
