@@ -14,7 +14,9 @@ flagged; recall = flagged / (flagged + missed), borderline and not assessable ap
 
 Measure errors are per-rep: the analyzer's value minus the truth's (depth = lowest elbow angle, lockout = the top
 ending the rep, body line = its worst offset, hand width, flare at the bottom), grouped by the view the analyzer
-judged the rep in (the view policy whose error figure applies): median and 90th percentile of |error|, and mean.
+judged the rep in (the view policy whose error figure applies) and by whether the true rep has a fault of that
+measure ("fault") or not ("good"): median and 90th percentile of |error|, and mean. formcheck/views.py takes the
+larger of the two medians (the error depends on the true value, and either side can turn a verdict).
 """
 
 from __future__ import annotations
@@ -95,7 +97,9 @@ def score(pairs: list[tuple[Path, Path]]) -> dict:
                 for meas, field in REP_OF.items():
                     v = getattr(r, field)
                     if v is not None and math.isfinite(v):
-                        errors[(meas, r.view)].append(float(v) - float(true_value(t, meas)))
+                        faulty = any(f.code in t["faults"] for f in FAULTS if f.measure == meas)
+                        errors[(meas, r.view, "fault" if faulty else "good")].append(
+                            float(v) - float(true_value(t, meas)))
                 if stem.startswith("fast_"):
                     tops.append((stem, r.index, r.top_elbow_deg, t["top_after_deg"]))
             for r in reps:
@@ -115,9 +119,9 @@ def score(pairs: list[tuple[Path, Path]]) -> dict:
         row["recall_all"] = round(tp / (c["labelled"] + c["rep_not_counted"]), 3) if c["labelled"] else None
         table.append(row)
     errs = []
-    for (meas, view), e in sorted(errors.items()):
+    for (meas, view, reps), e in sorted(errors.items()):
         a = np.abs(np.array(e))
-        errs.append({"measure": meas, "view": view, "n": len(e), "median_abs": round(float(np.median(a)), 4),
+        errs.append({"measure": meas, "view": view, "reps": reps, "n": len(e), "median_abs": round(float(np.median(a)), 4),
                      "p90_abs": round(float(np.percentile(a, 90)), 4), "mean": round(float(np.mean(e)), 4)})
     return {"reps": dict(reps_seen), "faults": table, "errors": errs,
             "fast_tops": [{"clip": c, "rep": i, "read": round(a, 1), "true": round(b, 1), "error": round(a - b, 1)}
@@ -138,9 +142,10 @@ def main() -> None:
     print("|" + " --- |" * (len(cols) + 2))
     for r in res["faults"]:
         print(f"| {r['fault']} | {r['view']} | " + " | ".join("–" if r[k] is None else str(r[k]) for k in cols) + " |")
-    print("\n| measure | analyzer view | n | median abs | p90 abs | mean |\n| --- | --- | --- | --- | --- | --- |")
+    print("\n| measure | analyzer view | reps | n | median abs | p90 abs | mean |\n| --- | --- | --- | --- | --- | --- | --- |")
     for e in res["errors"]:
-        print(f"| {e['measure']} | {e['view']} | {e['n']} | {e['median_abs']} | {e['p90_abs']} | {e['mean']} |")
+        print(f"| {e['measure']} | {e['view']} | {e['reps']} | {e['n']} | {e['median_abs']} | {e['p90_abs']} | "
+              f"{e['mean']} |")
     if res["fast_tops"]:
         err = np.array([t["error"] for t in res["fast_tops"]])
         print(f"\nfast tops: {len(err)} reps, error {err.min():+.1f}..{err.max():+.1f}, "
