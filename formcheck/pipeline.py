@@ -81,18 +81,20 @@ def _finish(analyzer: Analyzer, info: SourceInfo, done: int, estimator, kept: li
 
 def run_parallel(source: VideoSource, model: str, num_poses: int, profile: Profile, workers: int,
                  sinks: Iterable[FrameSink] = (), keep_track: bool = False, progress: Progress | None = None,
-                 estimators: list[PoseEstimator] | None = None, decode_ahead: int = 4
-                 ) -> tuple[Analysis, PoseTrack | None]:
+                 estimators: list[PoseEstimator] | None = None, decode_ahead: int = 4,
+                 make_estimator=None) -> tuple[Analysis, PoseTrack | None]:
     """As `run_stream`, with the video posed in chunks by `workers` landmarkers in parallel (see parallel.py):
     the chunks depend on the video alone, so any number of workers, 1 included, gives the same poses.
 
     The analyzer takes the poses in time order as they come. Frame sinks need the pictures with the poses: they
     get them in a second, sequential read of the video replaying the poses (decoding is cheap next to the model).
-    `estimators`: loaded landmarkers to reuse, one per worker (they are left open).
+    `estimators`: loaded landmarkers to reuse, one per worker (they are left open); `make_estimator`: builds each
+    chunk's fresh pose stream instead of the default PoseEstimator.
     """
     from .parallel import ParallelPoser, TrackReplay
 
-    poser = ParallelPoser(source, model, num_poses, workers, estimators, decode_ahead=decode_ahead)
+    poser = ParallelPoser(source, model, num_poses, workers, estimators, make_estimator=make_estimator,
+                          decode_ahead=decode_ahead)
     info = source.info
     sinks = list(sinks)
     analyzer = Analyzer(profile, info.width, info.height)

@@ -113,9 +113,10 @@ def batch_command(
     profile: str = typer.Option("article", "--profile", "-p", help=f"Standard to judge by: {', '.join(PROFILES)}."),
     model: str = typer.Option("full", "--model", "-m", help="Pose model: lite, full, heavy or a path to a .task file."),
     people: int = typer.Option(2, "--people", min=1, max=5, help="How many people the landmarker looks for."),
-    analysis_fps: Optional[float] = typer.Option(None, "--analysis-fps", min=1.0,
-                                                 help="Analyse at most this many frames per second of video (faster; "
-                                                 "push-ups need about 15). Default: every frame."),
+    analysis_fps: float = typer.Option(15.0, "--analysis-fps", min=1.0,
+                                       help="Analyse at most this many frames per second of video, as `analyze` does "
+                                       "(push-ups need about 15: docs/models.md); a rate at or above the video's "
+                                       "analyses every frame."),
     workers: int = typer.Option(0, "--workers", "-j", min=0,
                                 help="Worker processes, each holding one landmarker (0: one per core)."),
     force: bool = typer.Option(False, "--force", help="Redo clips whose result is already in --out."),

@@ -49,7 +49,7 @@ def process_clip(job: dict) -> dict:
 
     job: {"id", "path", "kind" (video|track), "profile" (Profile), "model", "num_poses", "analysis_fps" (optional)}.
     """
-    from ..pipeline import analyze_track_file, run_stream
+    from ..pipeline import analyze_track_file, run_parallel
     from ..sources import VideoSource
     from ..writers import analysis_json
 
@@ -67,11 +67,11 @@ def process_clip(job: dict) -> dict:
             frames = len(analysis.frames) or int(analysis.source.get("frames", 0) or 0)
         else:
             source = VideoSource(job["path"], analysis_fps=job.get("analysis_fps"))
-            estimator = _estimator(job["model"], job["num_poses"])
-            try:
-                analysis, _ = run_stream(source, source.info, estimator, profile, progress=_throttled(clip_id))
-            finally:
-                estimator.close()
+            # The chunks `formcheck analyze` poses, in turn with one landmarker at a time: the same poses as
+            # `analyze` with any --workers (a straight run through a long clip would not be).
+            analysis, _ = run_parallel(source, job["model"], job["num_poses"], profile, workers=1,
+                                       progress=_throttled(clip_id), make_estimator=lambda: _estimator(
+                                           job["model"], job["num_poses"]))
             frames = int(analysis.source.get("frames_read", 0))
             if _reporter is not None:
                 _reporter(clip_id, frames)
