@@ -89,10 +89,10 @@ def visibility_factor(visibility: float) -> float:
     return max(1.0, TYPICAL_VISIBILITY / max(visibility, 0.3))
 
 
-def error_floor(measure: str) -> float:
-    """The smallest error of a measure in any view that judges it: how close to a threshold a true value can be before
-    even the best view may read it on either side (the synthetic labels' borderline margin)."""
-    errors = [p.error[measure] for p in POLICIES.values() if measure in p.judges and measure in p.error]
-    if not errors:
-        raise KeyError(f"no view judges {measure!r}")
-    return min(errors)
+def error_floor(measure: str, gap: float | None = None) -> float | None:
+    """The smallest error of a measure in any view that judges it (and, given the distance `gap` between good form
+    and the threshold, can tell them apart: error < gap): how close to a threshold a true value can be before even the
+    best view may read it on either side (the synthetic labels' borderline margin). None when no view can."""
+    errors = [p.error[measure] for p in POLICIES.values() if measure in p.judges and measure in p.error
+              and (gap is None or p.error[measure] < gap)]
+    return min(errors) if errors else None

@@ -205,8 +205,10 @@ def test_elbow_flare(view, pole, flared):
     for r, ev in zip(a.reps, tr["reps"]):
         true_flare = float(tr["elbow_flare_deg"][np.argmin(np.abs(tr["t"] - ev.t_bottom))])
         assert (true_flare > P.flare_max_deg) == flared  # the body really is (not) flared
-        assert r.elbow_flare_deg == pytest.approx(true_flare, abs=5.0)
-        assert ("ELBOWS_FLARED" in r.faults) == flared
+        assert r.elbow_flare_deg == pytest.approx(true_flare, abs=5.0)  # exact landmarks read it right...
+        # ...but the landmarker's world flare from these views reads tucked arms as flared (formcheck/views.py,
+        # docs/synth.md): not assessable there, neither a fault nor borderline
+        assert "ELBOWS_FLARED" in r.not_assessable and "ELBOWS_FLARED" not in r.faults + r.borderline
 
 
 @pytest.mark.parametrize("kw", [{"hands": 0.7}, {"hands": 2.4}, {"flare": 90}])

@@ -29,14 +29,17 @@ FAULTS = tuple(f.code for f in FAULT_TABLE)
 SWING_MARGIN_DEG = 8.0
 
 
-def margin(code: str) -> float:
+def margin(code: str, profile=None) -> float:
     """How close to a threshold a true value may come before the label is called borderline: the smallest
-    measurement error of the fault's measure in any view that judges it (formcheck.views), i.e. a value the best
-    view could read on either side of the threshold. A suite clip should never be borderline: a fault is well beyond
+    measurement error of the fault's measure in any view that can judge it (formcheck.views), i.e. a value the best
+    view could read on either side of the threshold. 0 when no view can judge it (elbow flare from world landmarks:
+    no verdict is given, so no label is in doubt). A suite clip should never be borderline: a fault is well beyond
     its threshold, a clean rep well within."""
     from formcheck.views import error_floor
 
-    return error_floor(FAULT[code].measure)
+    p = get_profile(profile)
+    floor = error_floor(FAULT[code].measure, gap=abs(p.threshold(code).value - p.good(code)))
+    return 0.0 if floor is None else floor
 
 
 # A dip of the elbow by this much, down and back up, is a rep attempt in the labels: well above landmark noise, and
@@ -143,6 +146,7 @@ def _rep_value(rep: RepTruth, measure: str, direction: int) -> float:
 
 def rep_truths(motion: Motion, profile=None, truth: dict | None = None) -> list[RepTruth]:
     th = thresholds(profile)
+    margins = {code: margin(code, profile) for code in FAULTS}
     ft = truth or frame_truth(motion)
     t = motion.t
     out: list[RepTruth] = []
@@ -172,7 +176,7 @@ def rep_truths(motion: Motion, profile=None, truth: dict | None = None) -> list[
             thr = th[f.code]
             if f.beyond(v, thr) > 0:
                 rep.faults.append(f.code)
-            if abs(v - thr) < margin(f.code) and rep.counted:
+            if abs(v - thr) < margins[f.code] and rep.counted:
                 rep.borderline.append(f.code)
         if rep.counted:
             number += 1
