@@ -21,7 +21,7 @@ from .measures import FrameMeasures, body_line_of
 from .profiles import Profile
 from .reps import RepSpan
 from .results import Evidence, Rep
-from .views import policy, visibility_factor
+from .views import judged_in, policy, visibility_factor
 
 ALL_FAULTS = tuple(f.code for f in FAULTS)
 STEADY_WINDOW_S = 0.2  # the reading's steadiness is judged over this long either side of the extreme
@@ -56,6 +56,7 @@ def judge_rep(index: int, span: RepSpan, frames: list[FrameMeasures], view: str,
     views = Counter(f.view for f in frames if f.found and f.view != "unknown")
     rep_view = view if view != "unknown" or not views else views.most_common(1)[0][0]
     pol = policy(rep_view)
+    judges = pol.judges & judged_in(views) if views else pol.judges
     knee = sum(f.knee_down for f in frames) > len(frames) / 2
     incline = np.nanmedian(_col(frames, "incline_deg")) > p.plank_incline_max_deg
     variant = "knee" if knee else "incline" if incline else "standard"
@@ -118,7 +119,7 @@ def judge_rep(index: int, span: RepSpan, frames: list[FrameMeasures], view: str,
         value, when = values[f.code]
         thr = p.threshold(f.code)
         u = band.get(f.measure, math.nan)
-        if f.measure not in pol.judges or not math.isfinite(value) or not u < abs(thr.value - p.good(f.code)):
+        if f.measure not in judges or not math.isfinite(value) or not u < abs(thr.value - p.good(f.code)):
             not_assessable.append(f.code)  # the view cannot show it, or cannot tell good form from the threshold
             continue
         past = f.beyond(value, thr.value)

@@ -73,6 +73,19 @@ UNKNOWN = ViewPolicy("unknown", elbow="world", line="world", judges=frozenset(),
 
 POLICIES = {p.name: p for p in (SIDE, FRONT, OBLIQUE, UNKNOWN)}
 
+# A rep held in a second view for at least this share of its frames is in doubt between the two (the view ratio sat on
+# a boundary: from a low front camera the torso foreshortens at every bottom and the ratio swings between front and
+# oblique within each rep). Such a rep is judged only on what every view it was seen in can show: the call goes against
+# the athlete only when the camera surely shows the fault.
+VIEW_DOUBT_SHARE = 1 / 3
+
+
+def judged_in(views: dict[str, int]) -> frozenset:
+    """The measures a rep can be judged on, from how many of its frames were held in each view."""
+    total = sum(n for v, n in views.items() if v != "unknown")
+    seen = [v for v, n in views.items() if v != "unknown" and n >= VIEW_DOUBT_SHARE * total] if total else []
+    return frozenset.intersection(*(POLICIES[v].judges for v in seen)) if seen else frozenset()
+
 # The error table was measured at the visibility the landmarker gives a clear view (the 5th percentile of in-position
 # frames on the sample clips is 0.74-0.78); at a lower mean visibility the error is taken to grow as 1 / visibility.
 TYPICAL_VISIBILITY = 0.75

@@ -123,3 +123,35 @@ def test_measures_and_analyzer_take_the_elbow_from_the_same_source(view):
         if policy(view).elbow == "world" and math.isfinite(m.elbow_deg):
             assert m.elbow_deg == m.elbow_world_deg
     assert checked > 10
+
+
+def test_a_rep_seen_in_two_views_is_judged_only_on_what_both_show():
+    """The view policy's doubt rule: a second view held for a third of a rep or more narrows what it can judge."""
+    from formcheck.views import judged_in
+
+    assert judged_in({"side": 9, "oblique": 1}) == POLICIES["side"].judges  # a glance at another view: no doubt
+    assert judged_in({"oblique": 6, "front": 4}) == POLICIES["oblique"].judges & POLICIES["front"].judges
+    assert "body_line" not in judged_in({"oblique": 6, "front": 4})
+    assert judged_in({}) == frozenset() and judged_in({"unknown": 5}) == frozenset()
+
+
+def test_a_sagging_rep_half_seen_from_the_front_is_not_judged_on_its_hips():
+    """A clearly sagging side-view rep is a fault; the same rep with half its frames held as a front view (a camera
+    whose view the analyzer could not settle) has its hips not assessable, not guessed."""
+    from formcheck.reps import RepSpan
+    from formcheck.verdicts import judge_rep
+
+    a = analyze_track(clip(pushups(2, sag=0.14), view="side"))
+    rep = a.reps[0]
+    assert "HIPS_SAG" in rep.faults
+    idx = [i for i, f in enumerate(a.frames) if rep.start_s <= f.t <= rep.end_s]
+    frames = [a.frames[i] for i in idx]
+    b = int(np.argmin([abs(f.t - rep.bottom_s) for f in frames]))
+    span = RepSpan(start=0, bottom=b, end=len(frames) - 1, start_t=rep.start_s, bottom_t=rep.bottom_s,
+                   end_t=rep.end_s, top_t=rep.end_s, descent_t=rep.start_s, top_start_h=0.0, bottom_h=0.0,
+                   top_end_h=0.0)
+    same = judge_rep(1, span, frames, "side", ARTICLE)
+    assert "HIPS_SAG" in same.faults
+    mixed = [replace(f, view="front") if k % 2 else f for k, f in enumerate(frames)]
+    doubt = judge_rep(1, span, mixed, "side", ARTICLE)
+    assert "HIPS_SAG" in doubt.not_assessable and "HIPS_SAG" not in doubt.faults + doubt.borderline
