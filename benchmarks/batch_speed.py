@@ -61,7 +61,7 @@ def main() -> int:
             after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the pool's workers, joined at its shutdown
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         frames = sum(int(r["frames"] or 0) for r in report.rows)
-        failed = [r["clip"] for r in report.failed]
+        failed = [f"{r['clip']} ({r['status']}: {r.get('error') or 'no reason recorded'})" for r in report.failed]
         row = {"workers": w, "clips": len(report.rows), "frames": frames, "seconds": round(seconds, 1),
                "clips_per_min": round(len(report.rows) / seconds * 60, 2), "frames_per_s": round(frames / seconds, 1),
                "failed": failed, "worker_cpu_s": round(cpu, 1), "busy_cores": round(cpu / seconds, 2)}
