@@ -118,27 +118,24 @@ def of_measure(measure: str) -> tuple[str, ...]:
     return tuple(f.code for f in FAULTS if f.measure == measure)
 
 
+def _in_unit(measure_or_code: str, x: float | None, signed: bool) -> str | None:
+    """x written in the unit of a measure (a measure name or a fault code); None when there is nothing to write."""
+    m = MEASURES.get(FAULT[measure_or_code].measure if measure_or_code in FAULT else measure_or_code)
+    if x is None or x != x or m is None:
+        return None
+    if m.unit == "deg":
+        return f"{x:.0f}°"
+    if m.unit == "offset":
+        return f"{x:+.2f}" if signed else f"{x:.2f}"
+    return f"{x:.2f}×"
+
+
 def format_value(measure_or_code: str, value: float | None) -> str:
     """A measured value in the unit its fault is judged in (a measure name or a fault code)."""
-    name = FAULT[measure_or_code].measure if measure_or_code in FAULT else measure_or_code
-    m = MEASURES.get(name)
-    if value is None or value != value or m is None:
-        return "–"
-    if m.unit == "deg":
-        return f"{value:.0f}°"
-    if m.unit == "offset":
-        return f"{value:+.2f}"
-    return f"{value:.2f}×"
+    return _in_unit(measure_or_code, value, signed=True) or "–"
 
 
 def format_band(measure_or_code: str, band: float | None) -> str:
     """± the uncertainty of a measure, in its unit."""
-    name = FAULT[measure_or_code].measure if measure_or_code in FAULT else measure_or_code
-    m = MEASURES.get(name)
-    if band is None or band != band or m is None:
-        return ""
-    if m.unit == "deg":
-        return f"±{band:.0f}°"
-    if m.unit == "offset":
-        return f"±{band:.2f}"
-    return f"±{band:.2f}×"
+    text = _in_unit(measure_or_code, band, signed=False)
+    return f"±{text}" if text else ""
