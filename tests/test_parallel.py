@@ -14,7 +14,7 @@ import pytest
 from conftest import CLIPS, SAMPLES
 from formcheck import parallel
 from formcheck.errors import SourceError
-from formcheck.parallel import MAX_CHUNK_S, WARMUP_S, Chunk, ParallelPoser, TrackReplay, plan_chunks
+from formcheck.parallel import MAX_CHUNK_S, MIN_CHUNK_S, WARMUP_S, Chunk, ParallelPoser, TrackReplay, plan_chunks
 from formcheck.quiet import quiet_native_stderr
 from formcheck.sources import VideoSource
 from formcheck.track import PoseFrame, PoseTrack
@@ -35,7 +35,7 @@ def _pose_threads() -> list[threading.Thread]:
 
 # --- planning -------------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("duration", [10.5, 15.7, 20.3, 46.8, 60, 76.6, 3600])
+@pytest.mark.parametrize("duration", [6.0, 10.5, 15.7, 20.3, 46.8, 60, 76.6, 3600])
 def test_chunks_cover_the_clip_in_order_from_its_length_alone(duration):
     chunks = plan_chunks(0.5, duration)
     assert chunks[0].t_start == chunks[0].t_warm == 0.5 and chunks[-1].t_stop is None  # the last runs to the end
@@ -44,11 +44,12 @@ def test_chunks_cover_the_clip_in_order_from_its_length_alone(duration):
         assert a.t_stop == b.t_start and a.index + 1 == b.index
         assert b.t_warm == pytest.approx(b.t_start - WARMUP_S)  # each later chunk starts posing early
     lengths = [c.t_stop - c.t_start for c in chunks[:-1]] + [0.5 + duration - chunks[-1].t_start]
-    assert max(lengths) <= MAX_CHUNK_S + 1e-9 and min(lengths) > MAX_CHUNK_S / 2
+    assert max(lengths) <= MAX_CHUNK_S + 1e-9 and min(lengths) >= MIN_CHUNK_S - 1e-9
+    assert len(chunks) == 2 or min(lengths) > MAX_CHUNK_S / 2  # two halves, or as few chunks as the limit allows
     assert "workers" not in inspect.signature(plan_chunks).parameters  # nothing else may shape the plan
 
 
-@pytest.mark.parametrize("duration", [float("nan"), 0, 2.0, 7.0, MAX_CHUNK_S])
+@pytest.mark.parametrize("duration", [float("nan"), 0, 2.0, 2 * MIN_CHUNK_S - 0.01])
 def test_one_chunk_when_the_clip_is_short_or_of_unknown_length(duration):
     assert plan_chunks(0.0, duration) == [Chunk(0, 0.0, None, 0.0)]
 
@@ -144,7 +145,7 @@ def fake(monkeypatch):
 
 def test_poses_come_back_in_time_order_one_per_frame(tmp_path, fake):
     source = VideoSource(_video(tmp_path / "v.mp4", 30, 1200), analysis_fps=15)  # 40 s: several chunks
-    poser = ParallelPoser(source, workers=3)
+    poser = ParallelPoser(source, workers=3, max_chunk_s=10.0)  # short chunks: more chunks than threads
     assert len(poser.chunks) >= 4
     seen = []
     progress = []
@@ -225,11 +226,11 @@ def _stateful_poses(source, workers, **kw):
 @pytest.mark.parametrize("rate", [None, 15])
 def test_any_worker_count_gives_the_same_poses_from_a_stateful_stream(tmp_path, monkeypatch, rate):
     monkeypatch.setattr(parallel, "load_mediapipe", lambda: None)
-    source = VideoSource(_video(tmp_path / "v.mp4", 30, 1200), analysis_fps=rate)  # 40 s: 4 chunks
-    t1, p1, poser = _stateful_poses(source, 1)
+    source = VideoSource(_video(tmp_path / "v.mp4", 30, 1200), analysis_fps=rate)  # 40 s: 4 chunks of 10 s
+    t1, p1, poser = _stateful_poses(source, 1, max_chunk_s=10.0)
     assert len(poser.chunks) == 4 and list(t1) == [f.t for f in source]
     for workers in (2, 3, 4):
-        t, p, _ = _stateful_poses(source, workers)
+        t, p, _ = _stateful_poses(source, workers, max_chunk_s=10.0)
         assert np.array_equal(t, t1) and np.array_equal(p, p1), workers
     # the stand-in does carry state: one stream run straight through gives other poses after the first boundary
     straight = Stateful()
@@ -242,7 +243,7 @@ def test_each_chunk_has_a_fresh_stream_that_warms_up_before_its_start(tmp_path, 
     monkeypatch.setattr(parallel, "load_mediapipe", lambda: None)
     source = VideoSource(_video(tmp_path / "v.mp4", 30, 1200), analysis_fps=15)
     Stateful.instances = []
-    t, p, poser = _stateful_poses(source, 2)
+    t, p, poser = _stateful_poses(source, 2, max_chunk_s=10.0)
     assert len(Stateful.instances) == len(poser.chunks)  # a fresh one for each chunk
     firsts = sorted(e.first_t for e in Stateful.instances)
     for chunk, first in zip(poser.chunks, firsts):
