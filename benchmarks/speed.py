@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+GOAL_REALTIME = 4.0  # issue 12: `formcheck analyze` with the defaults on a 30 fps 720p clip, 2 cores
 sys.path.insert(0, str(ROOT))
 
 # (c) in a child process: a fresh interpreter and landmarker for each run, so runs do not share caches or memory.
@@ -266,6 +267,16 @@ def main() -> int:
                 [run_cli(args.code, args.clip, args.model, args.people, workers, rate) for _ in range(args.runs)], n,
                 "new process: imports and model loading included")
         print()
+
+    base = next((r for r in rows if r["step"].startswith("(a) ") and "every frame" in r["step"]), None)
+    ends = [r for r in rows if r["step"].startswith("(d)")]
+    if base and ends:
+        end = ends[-1]  # with --analysis-fps 15 and the other options left alone: `formcheck analyze` as shipped
+        verdict = "met" if end["realtime"] >= GOAL_REALTIME else "NOT met"
+        print(f"headline: `formcheck analyze` ({args.model}, {'--analysis-fps ' + format(args.analysis_fps, 'g') if args.analysis_fps else 'every frame'}, "
+              f"{workers} workers, end to end) {end['realtime']:.2f}x real time, {base['seconds'] / end['seconds']:.2f}x the "
+              f"bare single-landmarker loop on every frame ({base['realtime']:.2f}x real time) in this run; "
+              f"goal {GOAL_REALTIME:g}x real time: {verdict}")
 
     if args.memory:
         for w in sorted({1, workers}):
