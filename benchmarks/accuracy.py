@@ -2,6 +2,7 @@
 
     python benchmarks/accuracy.py                       # the videos in ../shared/clips (runs the pose model)
     python benchmarks/accuracy.py --tracks samples/real # the bundled landmark tracks (seconds, no model)
+    python benchmarks/accuracy.py --model lite --analysis-fps 15 --save-tracks /tmp/lite   # pose once, re-score later
 
 Scoring follows labels.json's `about`: an uncertain count is scored within one, a certain one exactly. Then the
 batch's figures (formcheck/batch/evaluate.py): reps matched in time against the labelled bottoms (precision, recall)
@@ -32,6 +33,9 @@ def main() -> int:
     ap.add_argument("--analysis-fps", type=float, default=None, help="videos: analyse at most this many frames/s")
     ap.add_argument("--people", type=int, default=2, help="videos: how many people the landmarker looks for")
     ap.add_argument("--workers", type=int, default=None, help="videos: parallel landmarkers (default: one per core)")
+    ap.add_argument("--model", default="full", help="videos: lite, full, heavy or a .task path")
+    ap.add_argument("--save-tracks", type=Path, default=None,
+                    help="videos: also save each clip's track here (NAME.track.npz), to re-score with --tracks")
     args = ap.parse_args()
     labels = json.loads((args.clips / "labels.json").read_text())["clips"]
 
@@ -43,8 +47,12 @@ def main() -> int:
             path = args.tracks / (Path(name).stem + ".track.npz")
             analysis = analyze_track_file(path, args.profile)
         else:
-            analysis = analyze_video(args.clips / name, args.profile, analysis_fps=args.analysis_fps,
-                                     num_poses=args.people, workers=args.workers)
+            save = None
+            if args.save_tracks:
+                args.save_tracks.mkdir(parents=True, exist_ok=True)
+                save = args.save_tracks / (Path(name).stem + ".track.npz")
+            analysis = analyze_video(args.clips / name, args.profile, args.model, analysis_fps=args.analysis_fps,
+                                     num_poses=args.people, workers=args.workers, save_track=save)
         s = analysis.summary
         truth = label["reps"]
         if truth is None:
