@@ -51,3 +51,51 @@ def high_percentile(values, q: float = 0.95) -> float:
     if not v:
         return math.nan
     return v[min(len(v) - 1, int(q * len(v)))]
+
+
+def image_flare_deg(offset: float, upper_len: float) -> float:
+    """Elbow flare seen from the front: the angle between the upper arm and the line of sight, which from a front
+    camera is the torso's axis. `offset` is the elbow's image distance from its shoulder, `upper_len` the upper arm's
+    unforeshortened image length (its length at the top of a rep, where the straight arm hangs square to a level
+    camera's line of sight), both in one unit (pixels, or shoulder widths of the same frame, which takes out the
+    person's distance). sin(flare) = offset / length: a tucked arm points back along the body, toward the feet and
+    away from the camera, and shows short; a flared one points out to the side and shows long.
+
+    Measured, not used by the verdicts (benchmarks/image_checks.py, docs/synth.md): on the exact joints of the
+    rendered front clips it reads tucked elbows (true 41-45 degrees) 28-41 and flared ones (82-95) 68-90; on the
+    landmarker's track it reads 25-57 and 40-52, because the landmarker places the mannequin's flared elbows 0.35-0.56
+    shoulder widths off in the image. NaN when a length is missing."""
+    if not (upper_len > 0) or offset != offset:
+        return math.nan
+    return math.degrees(math.asin(max(0.0, min(1.0, offset / upper_len))))
+
+
+
+def share_at(values, at) -> float:
+    """A length's median over the frames `at` (a boolean mask over `values`) as a share of its longest in the same
+    frames (`high_percentile`): for a bone, cos of how far it has turned out of the image plane when its longest is
+    seen square; for the shoulders' height above the hands, how far they came down. NaN when either is unknown.
+
+    As a check on side-view depth the nearer upper arm's share does not serve (benchmarks/image_checks.py): it keeps
+    0.87-1.00 on the rendered side-judged reps and 0.68-0.71 on flared elbows filmed from an oblique-side camera,
+    whose depth reads 143-150 degrees at a true 76-80, but on real side clips (samples/real) it keeps 0.26-0.99 on
+    reps whose depth reads right."""
+    full = high_percentile(values)
+    seen = sorted(x for x, a in zip(values, at) if a and x == x)
+    if not seen or not full > 0:
+        return math.nan
+    n = len(seen)
+    return (seen[n // 2] if n % 2 else (seen[n // 2 - 1] + seen[n // 2]) / 2) / full
+
+
+def bend_for_height_share(share: float) -> float:
+    """The elbow angle (degrees) whose shoulder-to-wrist distance is `share` of a straight arm's, for upper arm and
+    forearm of equal length (within 10% in adults): 2 asin(share). With the hands under the shoulders that distance is
+    the shoulders' height above the hands, a vertical distance a level camera sees unforeshortened from any side, so
+    the image height at the bottom over the height at the top gives the bend without the elbow's depth. On the
+    rendered suites the truth gives 0.62-0.64 at 76-80 degrees (2 asin: 77-80) and 0.89 at 125 (126). A person who
+    also lowers the chest by moving the shoulders ahead of the hands reads lower (a deeper bend): real side clips
+    read 0.17-0.45 where the image angle reads 45-75. NaN for NaN."""
+    if share != share:
+        return math.nan
+    return math.degrees(2.0 * math.asin(max(0.0, min(1.0, share))))

@@ -47,6 +47,9 @@ class FrameMeasures:
     knee_down: bool  # knee push-up position (knees bent, held with hysteresis by the analyzer)
     in_plank: bool  # body roughly horizontal and on the hands
     view: str  # side, front, oblique or unknown
+    # The shoulders' height above the wrists in the image (pixels, visibility-weighted like the body line): a vertical
+    # distance, which a level camera sees at full scale from any side (formcheck.foreshortening.bend_for_height_share).
+    shoulder_height_px: float = math.nan
 
     def to_row(self) -> dict:
         return asdict(self)
@@ -205,6 +208,7 @@ def measure_frame(image: np.ndarray, world: np.ndarray, visibility: np.ndarray, 
         return tuple((pa[k] * w0 + pb[k] * w1) / wsum for k in range(3))
 
     sh, hip, knee, ankle = mid(L_SHOULDER, R_SHOULDER), mid(L_HIP, R_HIP), mid(L_KNEE, R_KNEE), mid(L_ANKLE, R_ANKLE)
+    shoulder_height_px = mid(L_WRIST, R_WRIST)[1] - sh[1]  # image y grows downward
     knee_deg = _nanmean2(*[_angle3(wld[s[3]], wld[s[4]], wld[s[5]]) for s in SIDES])
     wsh = _half_sum3(wld[L_SHOULDER], wld[R_SHOULDER])
     whip = _half_sum3(wld[L_HIP], wld[R_HIP])
@@ -259,7 +263,8 @@ def measure_frame(image: np.ndarray, world: np.ndarray, visibility: np.ndarray, 
             "line_world_ankle": line_world_ankle, "line_world_knee": line_world_knee, "hip_angle_deg": hip_angle,
             "knee_deg": knee_deg, "hand_width": hand_width, "elbow_flare_deg": flare, "incline_deg": incline,
             "view_ratio": view_ratio, "shoulder_drop": shoulder_drop, "visibility": vis, "supported": supported,
-            "straight": straight, "knee_down": knee_down, "in_plank": in_plank, "view": view}
+            "straight": straight, "knee_down": knee_down, "in_plank": in_plank, "view": view,
+            "shoulder_height_px": shoulder_height_px}
 
 
 def _weighted_mean2(values: list[float], w: np.ndarray) -> float:

@@ -89,6 +89,12 @@ class Profile:
     arm_min_visibility: float = 0.5
     bone_length_tolerance: float = 0.3
     arms_disagree_deg: float = 15.0
+    # Depth from an image elbow angle is checked against the shoulders' image height above the hands at the bottom
+    # over the top of the rep (formcheck.foreshortening.bend_for_height_share: 2 asin(share) is the bend, for equal
+    # bones). That share's error, measured on the 92 side-judged reps of the rendered faults/combos/fast/views suites
+    # (landmarker share minus the model's; benchmarks/image_checks.py, docs/synth.md): median |error| 0.03 on reps of
+    # good depth, 0.02 on shallow ones (90th percentiles 0.06, 0.03); the larger median, as in formcheck/views.py.
+    depth_height_share_error: float = 0.03
     # Joints the landmarker is unsure of: mean visibility of the key joints below this is not judged.
     min_visibility: float = 0.5
     # Reps are counted on the shoulders' height above the hands, in upper-arm lengths (about 2 at the top of a

@@ -17,6 +17,7 @@ from collections import Counter
 import numpy as np
 
 from .faults import FAULTS, MEASURES
+from .foreshortening import bend_for_height_share, share_at
 from .measures import FrameMeasures, body_line_of
 from .profiles import Profile
 from .reps import RepSpan
@@ -105,6 +106,19 @@ def judge_rep(index: int, span: RepSpan, frames: list[FrameMeasures], view: str,
         v = float(np.nanmean(vis[used])) if np.isfinite(vis[used]).any() else math.nan
         band[name] = float(math.hypot(pol.error[name] * visibility_factor(v), noise))
 
+    # Depth read from an image angle, checked against how far the shoulders came down: an arm that bends in a plane
+    # the camera sees edge-on (flared elbows filmed from an oblique side) reads nearly straight in the image while
+    # its shoulders come down as in a deep rep. A rep read as short of depth whose shoulders came down at least as
+    # far as a bend to good depth brings them, allowing for that reading's error, is not assessable for depth.
+    unseen = set()
+    if pol.elbow == "nearer_image" and "depth" in judges and "depth" in band and math.isfinite(min_elbow):
+        short = any(f.beyond(min_elbow, p.threshold(f.code).value) > -band["depth"] for f in FAULTS
+                    if f.measure == "depth")
+        if short:
+            share = share_at(_col(frames, "shoulder_height_px").tolist(), _near(t, bottom_t).tolist())
+            if bend_for_height_share(share + p.depth_height_share_error) <= p.depth_deg:
+                unseen.add("depth")
+
     values = {
         "SHALLOW_DEPTH": (min_elbow, bottom_t),
         "NO_LOCKOUT": (top_elbow, top_t),
@@ -119,7 +133,7 @@ def judge_rep(index: int, span: RepSpan, frames: list[FrameMeasures], view: str,
         value, when = values[f.code]
         thr = p.threshold(f.code)
         u = band.get(f.measure, math.nan)
-        if f.measure not in judges or not math.isfinite(value) or not u < abs(thr.value - p.good(f.code)):
+        if f.measure not in judges or f.measure in unseen or not math.isfinite(value) or not u < abs(thr.value - p.good(f.code)):
             not_assessable.append(f.code)  # the view cannot show it, or cannot tell good form from the threshold
             continue
         past = f.beyond(value, thr.value)

@@ -1,0 +1,96 @@
+"""Image-geometry measures of issue 13 (formcheck/foreshortening.py) on hand-built points, and the depth check that
+uses one of them: a rep whose image elbow angle reads short of depth while its shoulders came down as in a deep rep
+is not assessable for depth (an arm bending in a plane the camera sees edge-on)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from formcheck.analyzer import analyze_track
+from formcheck.foreshortening import bend_for_height_share, image_flare_deg, share_at
+from formcheck.profiles import ARTICLE
+from formcheck.reps import RepSpan
+from formcheck.verdicts import judge_rep
+from kinematic import clip, pushups
+
+
+def _arm_over_wrist(bend_deg: float, upper: float, fore: float) -> float:
+    """Height of the shoulder above the wrist for an arm bent to `bend_deg` with the shoulder straight above the
+    wrist (hands under the shoulders), by the law of cosines."""
+    return math.sqrt(upper * upper + fore * fore - 2 * upper * fore * math.cos(math.radians(bend_deg)))
+
+
+@pytest.mark.parametrize("bend", [60.0, 78.0, 90.0, 105.0, 125.0, 150.0])
+def test_the_shoulders_height_gives_the_bend_for_equal_bones(bend):
+    top = _arm_over_wrist(180.0, 0.3, 0.3)
+    assert bend_for_height_share(_arm_over_wrist(bend, 0.3, 0.3) / top) == pytest.approx(bend, abs=1e-6)
+
+
+def test_unequal_bones_move_the_bend_a_little():
+    """Forearm 10% shorter than the upper arm (the adult range): the height share still gives the bend within a few
+    degrees around good depth, far less than the 50-70 degrees an edge-on bend misreads."""
+    top = _arm_over_wrist(180.0, 0.30, 0.27)
+    for bend in (80.0, 90.0, 105.0):
+        assert abs(bend_for_height_share(_arm_over_wrist(bend, 0.30, 0.27) / top) - bend) < 3.0
+
+
+def test_share_at_is_the_median_there_over_the_longest():
+    values = [10.0] * 20 + [6.0, 5.0, 7.0] + [float("nan")]
+    at = [False] * 20 + [True, True, True, True]
+    assert share_at(values, at) == pytest.approx(0.6)
+    assert math.isnan(share_at(values, [False] * len(values)))
+    assert math.isnan(share_at([float("nan")] * 3, [True] * 3))
+    assert math.isnan(bend_for_height_share(float("nan")))
+
+
+@pytest.mark.parametrize("flare", [0.0, 20.0, 45.0, 70.0, 90.0])
+def test_image_flare_of_an_arm_seen_from_the_front(flare):
+    """Camera on the torso's axis: an upper arm at `flare` from that axis shows its length times sin(flare)."""
+    length = 0.31
+    direction = np.array([math.sin(math.radians(flare)) * 0.8, math.sin(math.radians(flare)) * 0.6,
+                          math.cos(math.radians(flare))])  # x, y in the image plane, z along the line of sight
+    offset = float(np.hypot(*(length * direction[:2])))
+    assert image_flare_deg(offset, length) == pytest.approx(flare, abs=1e-6)
+    assert math.isnan(image_flare_deg(offset, 0.0)) and math.isnan(image_flare_deg(float("nan"), length))
+
+
+def _one_rep(bottom: float):
+    a = analyze_track(clip(pushups(2, bottom=bottom), view="side"))
+    rep = a.reps[0]
+    frames = [f for f in a.frames if rep.start_s <= f.t <= rep.end_s]
+    b = int(np.argmin([abs(f.t - rep.bottom_s) for f in frames]))
+    span = RepSpan(start=0, bottom=b, end=len(frames) - 1, start_t=rep.start_s, bottom_t=rep.bottom_s,
+                   end_t=rep.end_s, top_t=rep.end_s, descent_t=rep.start_s, top_start_h=0.0, bottom_h=0.0,
+                   top_end_h=0.0)
+    return rep, frames, span
+
+
+def test_a_short_rep_whose_shoulders_stay_up_is_still_shallow():
+    rep, frames, span = _one_rep(120.0)
+    assert "SHALLOW_DEPTH" in rep.faults
+    again = judge_rep(1, span, frames, "side", ARTICLE)
+    assert "SHALLOW_DEPTH" in again.faults
+
+
+def test_a_rep_read_short_whose_shoulders_came_down_deep_is_not_assessed_for_depth():
+    """The same image elbow angles, but the shoulders' image height at the bottom as low as a bend to 78 degrees
+    brings it (2 sin 39 = 0.63 of the top): the image angle and the shoulders disagree, so depth is not judged."""
+    rep, frames, span = _one_rep(120.0)
+    top = max(f.shoulder_height_px for f in frames)
+    low = top * math.sin(math.radians(39.0))
+    edge_on = [replace(f, shoulder_height_px=min(f.shoulder_height_px, low)) if abs(f.t - rep.bottom_s) <= 0.3 else f
+               for f in frames]
+    judged = judge_rep(1, span, edge_on, "side", ARTICLE)
+    assert "SHALLOW_DEPTH" in judged.not_assessable
+    assert "SHALLOW_DEPTH" not in judged.faults + judged.borderline
+
+
+def test_a_deep_rep_keeps_its_depth_verdict():
+    """The check only questions a reading of short depth: a deep rep stays judged (and valid)."""
+    rep, frames, span = _one_rep(80.0)
+    judged = judge_rep(1, span, frames, "side", ARTICLE)
+    assert "SHALLOW_DEPTH" not in judged.not_assessable + judged.faults + judged.borderline
