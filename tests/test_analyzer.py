@@ -192,6 +192,10 @@ def test_hand_width(view, hands, code):
     for r in a.reps:
         assert r.hand_width_ratio == pytest.approx(hands, abs=0.05)
         got = {"HANDS_TOO_NARROW", "HANDS_TOO_WIDE"} & set(r.faults)
+        if view == "oblique" and code == "HANDS_TOO_NARROW":
+            # exact landmarks read it, but the landmarker reads close hands 0.47 too wide obliquely (formcheck/views.py)
+            assert not got and code in r.not_assessable
+            continue
         assert got == ({code} if code else set())
 
 
