@@ -83,6 +83,21 @@ def judge_rep(index: int, span: RepSpan, frames: list[FrameMeasures], view: str,
         min_elbow = top_elbow = math.nan
         bottom_t, top_t = span.bottom_t, span.end_t
     bottom = np.abs(elbow - min_elbow) <= 20.0  # frames near the bottom, where flare matters
+    raw_elbow = _col(frames, "elbow_deg")
+    depth_series = raw_elbow
+    if pol.depth == "height":
+        # The bend from the shoulders' image height above the hands (formcheck.foreshortening.bend_for_height_share):
+        # a vertical distance, which needs no depth of the elbow, the landmarker's weakest axis in this view.
+        height = _col(frames, "shoulder_height_px")
+        top = _nanpct(height, 95)
+        depth_series = np.array([bend_for_height_share(h / top) if top > 0 else math.nan for h in height])
+        smooth = _median3(depth_series)
+        if np.isfinite(smooth).any():
+            d = int(np.nanargmin(smooth))
+            bottom_t = float(t[d])
+            min_elbow = float(np.nanmedian(depth_series[_near(t, bottom_t)]))
+        else:
+            min_elbow = math.nan
     sag, pike = _nanpct(body, 90), _nanpct(body, 10)
     body_line_max = sag if abs(sag) >= abs(pike) else pike
     # Hand width is read at the top of the rep: the arms hang straight there, wrists and shoulders in one frontal
@@ -95,10 +110,9 @@ def judge_rep(index: int, span: RepSpan, frames: list[FrameMeasures], view: str,
 
     # Per measure: the frames it was read from (for visibility) and how unsteady the reading was there. Medians over
     # many frames are steadier than one frame by about 1.25 / sqrt(n).
-    raw_elbow = _col(frames, "elbow_deg")
     on_line = np.isfinite(body)
     sources = {
-        "depth": (_near(t, bottom_t), jitter(raw_elbow[_near(t, bottom_t)])),
+        "depth": (_near(t, bottom_t), jitter(depth_series[_near(t, bottom_t)])),
         "lockout": (_near(t, top_t), jitter(raw_elbow[_near(t, top_t)])),
         "body_line": (on_line, jitter(body[on_line])),
         "hand_width": (on_top, _median_noise(np.where(on_top, hands, math.nan))),

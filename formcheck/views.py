@@ -26,6 +26,7 @@ class ViewPolicy:
     confidence: float = 1.0  # how far a rep's verdicts in this view are trusted, before visibility
     overlay: str = ""  # the overlay's view line
     note: str = ""  # the report's sentence about the view
+    depth: str = "elbow"  # "elbow": the rep's lowest elbow angle; "height": the bend from the shoulders' image height
 
 
 # Where the errors come from:
@@ -34,7 +35,15 @@ class ViewPolicy:
 #   5.5 / 10.9 (oblique side) and 51.4 / 9.3 (oblique front). The view rule cannot tell oblique-front from
 #   oblique-side, so an oblique view carries the larger of each. Off the side view the elbow is the world angle,
 #   which reads +55..+56 too straight at the bottom from the oblique front (formcheck/foreshortening.py,
-#   benchmarks/front_depth.py): either way depth cannot be judged obliquely.
+#   benchmarks/front_depth.py): the elbow angle cannot judge depth obliquely. An oblique view reads depth instead
+#   from the shoulders' image height above the hands at the bottom over the top of the rep (depth="height",
+#   formcheck.foreshortening.bend_for_height_share: a vertical distance needs no elbow depth). Per rep on the
+#   rendered faults/combos/fast suites and the four `views` clips (30 Nov 2026, the larger of the medians over
+#   shallow and good-depth reps, as below): oblique 4.0 (7 shallow reps, true 123-125 read 125-129), 2.8 (19 good,
+#   90th percentile 11). The same bend from a front camera errs by 16 on good reps (90th percentile 39, always
+#   deeper: wide hands and flared elbows bring the shoulders lower than the bend alone), which reaches the 15
+#   degrees between good depth and the threshold: front depth stays unjudged. (Before: oblique 51.4, the world
+#   elbow angle.)
 # - body line, hand width, flare: measured per rep on the rendered `faults`, `combos` and `fast` suites and four
 #   `views` clips (clean front and oblique front/side/back; 126+10 reps matched in time, full model, every frame;
 #   benchmarks/synth_verdicts.py, docs/synth.md "Verdicts on the synthetic suites"): the analyzer's rep value minus
@@ -75,14 +84,14 @@ FRONT = ViewPolicy("front", elbow="world", line="world", judges=frozenset({"hand
                    overlay="judges hands",
                    note="A front view shows hand width; elbow flare is read there but not surely enough to judge "
                         "(a tucked arm can read as flared), and it cannot show depth, lockout or the body line.")
-OBLIQUE = ViewPolicy("oblique", elbow="world", line="world",
+OBLIQUE = ViewPolicy("oblique", elbow="world", line="world", depth="height",
                      judges=frozenset({"depth", "lockout", "body_line", "hand_width", "flare"}),
-                     error={"depth": 51.4, "lockout": 10.9, "body_line": 0.033, "hand_width": 0.086,
+                     error={"depth": 4.0, "lockout": 10.9, "body_line": 0.033, "hand_width": 0.086,
                             "flare": 25.4},
                      side_error={"HANDS_TOO_NARROW": 0.47},
                      confidence=0.8, overlay="judges most, less surely",
                      note="An oblique view shows most faults, less surely than a straight side or front view; "
-                          "the elbow angle at the bottom is too unsure there to judge depth.")
+                          "depth is read there from how far the shoulders come down, not from the elbow angle.")
 UNKNOWN = ViewPolicy("unknown", elbow="world", line="world", judges=frozenset(), confidence=0.3,
                      overlay="finding the view",
                      note="The camera angle could not be worked out, so no fault could be judged.")

@@ -125,3 +125,15 @@ def test_each_hand_fault_has_the_error_of_its_own_side():
     assert "HANDS_TOO_NARROW" in narrow.borderline and "HANDS_TOO_NARROW" not in narrow.faults
     wide, _, _ = _front_rep(2.2)
     assert "HANDS_TOO_WIDE" in wide.faults
+
+
+@pytest.mark.parametrize("bottom,shallow", [(80.0, False), (125.0, True)])
+def test_an_oblique_view_reads_depth_from_the_shoulders_height(bottom, shallow):
+    """Obliquely the elbow angle misreads the bottom by 50 degrees; the bend from the shoulders' image height reads
+    it within a few degrees, so a dip to 125 is flagged and one to 80 is not (both judged)."""
+    a = analyze_track(clip(pushups(3, bottom=bottom), view="oblique"))
+    assert a.reps
+    for r in a.reps:
+        assert r.view == "oblique" and "SHALLOW_DEPTH" not in r.not_assessable
+        assert ("SHALLOW_DEPTH" in r.faults) == shallow
+        assert abs(r.min_elbow_deg - bottom) < 12.0
