@@ -256,7 +256,10 @@ class Analyzer:
         asks for is not seen there. What is seen: the hands on the floor holding the shoulders up (`supported`)
         and a torso (shoulders to hips, world) that lies, not stands, so standing and walking stay out."""
         p = self.profile
-        if not (m.found and m.supported and m.visibility > p.min_visibility and self.view.view == "front"):
+        # The held view (smoothed over in-position frames), or this frame's own before anything was in position:
+        # a front view whose legs fold from the start would otherwise never get a view to be judged in.
+        view = self.view.view if self.view.view != "unknown" else view_of(m.view_ratio, p)
+        if not (m.found and m.supported and m.visibility > p.min_visibility and view == "front"):
             return False
         d = (world[L_HIP] + world[R_HIP] - world[L_SHOULDER] - world[R_SHOULDER]) / 2
         n = float(np.linalg.norm(d))
