@@ -88,13 +88,13 @@ def judge_rep(index: int, span: RepSpan, frames: list[FrameMeasures], view: str,
     if pol.depth == "height":
         # The bend from the shoulders' image height above the hands (formcheck.foreshortening.bend_for_height_share):
         # a vertical distance, which needs no depth of the elbow, the landmarker's weakest axis in this view.
-        # The rep's highest shoulders are taken as the straight arm's height, scaled by the bend the elbow reads
-        # there (sin(bend / 2), law of cosines): a rep whose span starts before the arms straightened is not read
-        # as shallow for it.
+        # A straight arm's height is the rep's highest shoulders scaled by the bend the elbow reads there (sin(bend /
+        # 2), law of cosines), or the arm's own image length where that is longer: a rep whose span holds no
+        # straight-armed top (a bottom wobble counted as a rep, a set without lockout) is not read as shallow for it.
         height = _col(frames, "shoulder_height_px")
         top = _nanpct(height, 95)
         top_bend = float(np.nanmax(elbow)) if np.isfinite(elbow).any() else 180.0
-        straight = top / math.sin(math.radians(min(top_bend, 180.0)) / 2) if top > 0 else math.nan
+        straight = max(top / math.sin(math.radians(min(top_bend, 180.0)) / 2), _nanpct(_col(frames, "arm_px"), 95))
         depth_series = np.array([bend_for_height_share(h / straight) for h in height])
         smooth = _median3(depth_series)
         if np.isfinite(smooth).any():
