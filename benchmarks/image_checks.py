@@ -74,7 +74,8 @@ def flare_table(pairs) -> list[dict]:
         for r in reps:
             rep, bot = (t >= r["t_start"]) & (t <= r["t_end"]), np.abs(t - r["t_bottom"]) <= 0.1
             rows.append({"clip": stem, "camera": cam, "rep": r["number"], "true": r["flare_deg"],
-                         "exact": arm_image_flares(exact, rep, bot), "landmarker": arm_image_flares(z["image"], rep, bot)})
+                         "exact": arm_image_flares(exact, rep, bot),
+                         "landmarker": arm_image_flares(z["image"], rep, bot)})
     return rows
 
 
@@ -147,15 +148,16 @@ def main() -> None:
     rows = flare_table(pairs)
     print("## flare at the bottom: true / image flare from the exact projection / from the landmarker (degrees)")
     for cam in ("front", "oblique_front"):
-        for kind, pick in (("tucked (true < 70)", lambda r: r["true"] < 70), ("flared (true >= 70)", lambda r: r["true"] >= 70)):
-            sel = [r for r in rows if r["camera"] == cam and pick(r)]
+        for kind, flared in (("tucked (true < 70)", False), ("flared (true >= 70)", True)):
+            sel = [r for r in rows if r["camera"] == cam and (r["true"] >= 70) == flared]
             if not sel:
                 continue
             col = {k: np.array([r[k] for r in sel]) for k in ("true", "exact", "landmarker")}
-            print(f"{cam:14s} {kind:20s} n={len(sel):2d} true {col['true'].min():.0f}-{col['true'].max():.0f}  exact "
-                  f"{np.nanmin(col['exact']):.0f}-{np.nanmax(col['exact']):.0f} (median |err| "
-                  f"{np.nanmedian(np.abs(col['exact'] - col['true'])):.1f})  landmarker {np.nanmin(col['landmarker']):.0f}-"
-                  f"{np.nanmax(col['landmarker']):.0f} (median |err| {np.nanmedian(np.abs(col['landmarker'] - col['true'])):.1f})")
+            err = {k: np.nanmedian(np.abs(col[k] - col["true"])) for k in ("exact", "landmarker")}
+            print(f"{cam:14s} {kind:20s} n={len(sel):2d} true {col['true'].min():.0f}-{col['true'].max():.0f}  "
+                  f"exact {np.nanmin(col['exact']):.0f}-{np.nanmax(col['exact']):.0f} (median |err| "
+                  f"{err['exact']:.1f})  landmarker {np.nanmin(col['landmarker']):.0f}-"
+                  f"{np.nanmax(col['landmarker']):.0f} (median |err| {err['landmarker']:.1f})")
     print("\n## landmarker 2D error at the bottom, shoulder widths (median over reps and both arms)")
     for r in landmark_table(pairs):
         print(f"{r['clip']:30s} {r['camera']:14s} flare {r['flare']:3.0f}  shoulder {r['shoulder']:.2f}  elbow "

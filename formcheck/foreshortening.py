@@ -62,9 +62,9 @@ def image_flare_deg(offset: float, upper_len: float) -> float:
     away from the camera, and shows short; a flared one points out to the side and shows long.
 
     Measured, not used by the verdicts (benchmarks/image_checks.py, docs/synth.md): on the exact joints of the
-    rendered front clips it reads tucked elbows (true 41-45 degrees) 28-41 and flared ones (82-95) 68-90; on the
-    landmarker's track it reads 25-57 and 40-52, because the landmarker places the mannequin's flared elbows 0.35-0.56
-    shoulder widths off in the image. NaN when a length is missing."""
+    rendered front clips it reads tucked elbows (true 41-45 degrees) 28-40 and flared ones (82-95) 68-90; on the
+    landmarker's track it reads 25-54 and 39-90 (median error 42 on the flared reps), because the landmarker places
+    the mannequin's flared elbows 0.35-0.56 shoulder widths off in the image. NaN when a length is missing."""
     if not (upper_len > 0) or offset != offset:
         return math.nan
     return math.degrees(math.asin(max(0.0, min(1.0, offset / upper_len))))
