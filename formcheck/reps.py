@@ -93,7 +93,8 @@ class RepCounter:
                 self.peak_t = t
             elif height >= self.top_h - p.rep_min_swing * TOP_NOISE_SHARE:
                 # Still at the top, within the noise of a still plank: the rep starts when the shoulders leave it,
-                # not at the highest reading of a flat stretch (the image signal reads a still plank flat).
+                # not at the highest reading of a still stretch, which may lie anywhere in it (a noiseless plank
+                # reads its highest value on its first frame). Durations are still taken from that highest reading.
                 self.top_i, self.top_t = index, t
             elif height <= self.top_h - p.rep_min_swing:
                 self.phase = Phase.DOWN
