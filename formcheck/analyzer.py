@@ -298,10 +298,15 @@ class Analyzer:
         if in_position < p.rep_min_in_position_share:
             return f"out of push-up position for {100 * (1 - in_position):.0f}% of the movement"
         # Any reading of the elbow will do: the view's own, the image and world angles, and the bend implied by the
-        # arm's image shortening (the only one that moves from the front, where the others read a straight arm).
-        series = [np.array([getattr(f, name) for f in frames], float)
-                  for name in ("elbow_deg", "elbow_image_deg", "elbow_world_deg")]
-        series.append(np.array(self.bends[span.start:span.end + 1], float))
+        # arm's image shortening. From the front only that last one: the landmarker draws a bent arm straight
+        # there, and its image elbow angle swings on single frames where the folded legs pull the body estimate
+        # about (rendered front, high, portrait: 170 -> 82 -> 150 degrees within 0.2 s at a still top, which with a
+        # 0.19 wobble of the shoulders made a rep); shoulders cannot come down onto planted hands unless the arm
+        # between them shortens, and from the front that shortening is in plain view.
+        bends = np.array(self.bends[span.start:span.end + 1], float)
+        series = [bends] if self._rep_view(span) == "front" else [bends] + [
+            np.array([getattr(f, name) for f in frames], float)
+            for name in ("elbow_deg", "elbow_image_deg", "elbow_world_deg")]
         if not any(_bends(e, p.rep_min_elbow_range_deg) for e in series):
             return "the shoulders moved but the elbows did not bend and straighten"
         return ""
