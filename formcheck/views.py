@@ -42,7 +42,11 @@ class ViewPolicy:
 #   shallow and good-depth reps, as below; counter of commit 8d3ce85, which counts the front and oblique reps):
 #   oblique 1.5 (7 shallow reps, true 123-125), 4.2 (13 good, 90th percentile 13; 3.3 over 19 with the `views`
 #   clips) -> 4.2. (The counter before it counted a bottom wobble as a rep, whose span holds no top: it read 115
-#   for 79.) The same bend from a front camera errs by 16 on good reps (90th percentile 39, always
+#   for 79.) On real people the bend from the height reads deeper than the elbow: on the side-view reps of
+#   samples/real (121) and of the correct-form pushfit clips (45), where the image elbow angle is the reference, it
+#   reads 10 and 19 degrees deeper (medians; 90th percentiles 4 and 8 deeper, never shallower): people lower the
+#   chest by more than the elbow bend alone. That error can only hide a shallow rep, never flag a good one; a
+#   shallow rep seen obliquely may be read as fine. The same bend from a front camera errs by 16 on good reps (90th percentile 39, always
 #   deeper: wide hands and flared elbows bring the shoulders lower than the bend alone), which reaches the 15
 #   degrees between good depth and the threshold: front depth stays unjudged. (Before: oblique 51.4, the world
 #   elbow angle.)
