@@ -230,3 +230,26 @@ def test_bend_from_span():
     assert bend_from_span(math.sqrt(0.5)) == pytest.approx(90.0)
     assert bend_from_span(1.3) == pytest.approx(180.0)
     assert math.isnan(bend_from_span(math.nan))
+
+
+def test_a_sideways_swing_at_a_still_top_with_a_bent_image_elbow_is_not_a_rep():
+    """From the front the landmarker's arms can swing about the planted hands at a still top (the shoulders' image
+    height dips by a fifth of an arm) while its image elbow bends to 80 degrees for a few frames (rendered front,
+    high, portrait). The shoulders stayed as far from the hands as a straight arm reaches: no rep."""
+    segs = (pushups(2), hold(2.0), pushups(2))
+    track = clip(*segs, view="front", noise_px=1.0, seed=12)
+    hold_mid = truth(*segs)["reps"][1].t_end + 1.0
+    swing = np.flatnonzero((track.t >= hold_mid) & (track.t < hold_mid + 0.6))
+    for k in swing:
+        a = math.radians(28.0) * math.sin(math.pi * (track.t[k] - hold_mid) / 0.6)
+        c, s = math.cos(a), math.sin(a)
+        for wrist, joints in ((15, (11, 13)), (16, (12, 14))):
+            w = track.image[k, wrist, :2].copy()
+            for j in joints:  # turn shoulder and elbow about the wrist, in the image plane
+                d = track.image[k, j, :2] - w
+                track.image[k, j, :2] = w + np.array([c * d[0] - s * d[1], s * d[0] + c * d[1]])
+    for k in swing[len(swing) // 2 - 1:len(swing) // 2 + 2]:  # three frames: the left elbow thrown sideways
+        track.image[k, 13, 0] += 0.4 * abs(track.image[k, 15, 1] - track.image[k, 11, 1])
+    a = analyze_track(track)
+    assert a.summary.reps == 4
+    assert reps_in_time(a, segs) == 4
