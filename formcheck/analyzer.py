@@ -111,7 +111,7 @@ class Analyzer:
         self.completed = 0
         self.incomplete: list[dict] = []
         self._descent_t: float | None = None
-        self._last_seen: tuple[float, np.ndarray, float, float] | None = None
+        self._last_seen: tuple[float, np.ndarray, float] | None = None
         self._recent_yaws: deque = deque()
         self._jump_since: float | None = None
         self.signal = ImageRepSignal(profile)
@@ -205,15 +205,19 @@ class Analyzer:
                 math.degrees(math.atan2(float(d[2]), float(d[0]))))
 
     def _remember(self, t: float, key: tuple[np.ndarray, float]) -> None:
-        """Keep the last sighting, and the median shoulder-line yaw of the sightings within yaw_reference_s."""
+        """Keep the last sighting, and the shoulder-line yaws of the sightings within yaw_reference_s."""
         centre, yaw = key
         recent = self._recent_yaws
         recent.append((t, yaw))
         while recent and t - recent[0][0] > self.profile.yaw_reference_s:
             recent.popleft()
-        # Unwrap around the newest reading so that the median of angles near +-180 is meaningful.
-        rel = sorted((y - yaw + 180.0) % 360.0 - 180.0 for _, y in recent)
-        self._last_seen = (t, centre, yaw, yaw + rel[len(rel) // 2])
+        self._last_seen = (t, centre, yaw)
+
+    def _recent_yaw(self) -> float:
+        """The median of the recent yaws, unwrapped around the newest so that angles near +-180 average right."""
+        newest = self._recent_yaws[-1][1]
+        rel = sorted((y - newest + 180.0) % 360.0 - 180.0 for _, y in self._recent_yaws)
+        return newest + rel[len(rel) // 2]
 
     def _jumped(self, t: float, key: tuple[np.ndarray, float] | None) -> bool:
         """True when the body moved or turned since the last accepted sighting faster than a body can. Push-ups
@@ -235,7 +239,9 @@ class Analyzer:
         # to half a second and snaps back (rendered flared_2_oblique_front). A cut turns the body away from both the
         # last sighting and the median of the last seconds: a stray frame or a snap back fails the median, a
         # drift fails the last sighting.
-        turn = min(abs((yaw - last[2] + 180.0) % 360.0 - 180.0), abs((yaw - last[3] + 180.0) % 360.0 - 180.0))
+        turn = abs((yaw - last[2] + 180.0) % 360.0 - 180.0)
+        if turn > p.max_turn_deg and self._recent_yaws:
+            turn = min(turn, abs((yaw - self._recent_yaw() + 180.0) % 360.0 - 180.0))
         # A far move only counts when it is also too fast for a body: at a few frames per second (a loaded live
         # session) a normal descent covers that distance between sightings.
         return (moved > p.max_jump_share and moved / dt > p.max_torso_speed) or turn > p.max_turn_deg

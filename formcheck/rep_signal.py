@@ -24,6 +24,7 @@ Plain floats, one frame at a time, causal: live and whole-clip analysis read the
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, insort
 from collections import deque
 
 from .track import L_ELBOW, L_SHOULDER, L_WRIST, R_ELBOW, R_SHOULDER, R_WRIST
@@ -46,18 +47,21 @@ class HandAnchor:
         self.window_s = window_s
         self.quantile = quantile
         self._seen: deque = deque()
+        self._sorted: list[float] = []  # the image heights in the window, kept sorted
 
     def reset(self) -> None:
         self._seen.clear()
+        self._sorted = []
 
     def update(self, t: float, x: float, y: float, in_position: bool) -> tuple[float, float]:
         if in_position and x == x and y == y:
             self._seen.append((t, y))
+            insort(self._sorted, y)
         while self._seen and t - self._seen[0][0] > self.window_s:
-            self._seen.popleft()
-        if not in_position or not self._seen:
+            del self._sorted[bisect_left(self._sorted, self._seen.popleft()[1])]
+        if not in_position or not self._sorted:
             return x, y
-        ys = sorted(v for _, v in self._seen)
+        ys = self._sorted
         return x, ys[min(len(ys) - 1, int(self.quantile * len(ys)))]
 
 
@@ -82,9 +86,9 @@ class ArmScale:
         """Learn from an in-position frame; the current reference length (NaN before min_samples frames)."""
         if in_position and length == length and length > 0:
             self._seen.append((t, length))
+            insort(self._sorted, length)
             while self._seen and t - self._seen[0][0] > self.window_s:
-                self._seen.popleft()
-            self._sorted = sorted(v for _, v in self._seen)
+                del self._sorted[bisect_left(self._sorted, self._seen.popleft()[1])]
         if len(self._sorted) < self.min_samples:
             return math.nan
         return self._sorted[min(len(self._sorted) - 1, int(self.quantile * len(self._sorted)))]
