@@ -7,7 +7,8 @@ through the very same path, so both give the same answer by construction.
 from __future__ import annotations
 
 import math
-from collections import Counter
+import statistics
+from collections import Counter, deque
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,14 +27,18 @@ from .views import policy
 
 @dataclass
 class ViewTracker:
-    """Smoothed view decision: an exponential average of the view ratio over in-position frames (about 1 s)."""
+    """The held view: the median yaw of the in-position frames of the last `window_s` (world yaw can swing for up to
+    half a second at an oblique-front bottom, which a median over longer rides out), and an exponential average of
+    the image view ratio over about `tau_s` for poses without world landmarks."""
 
     profile: Profile
     tau_s: float = 1.0
+    window_s: float = 1.5
     ratio: float = math.nan
     _t: float | None = None
+    _yaws: deque = field(default_factory=deque)
 
-    def update(self, t: float, ratio: float, usable: bool) -> str:
+    def update(self, t: float, ratio: float, usable: bool, yaw: float = math.nan) -> str:
         if usable and math.isfinite(ratio):
             if not math.isfinite(self.ratio) or self._t is None or t - self._t > 2.0:
                 self.ratio = ratio
@@ -41,11 +46,19 @@ class ViewTracker:
                 a = 1.0 - math.exp(-(t - self._t) / self.tau_s)
                 self.ratio += a * (ratio - self.ratio)
             self._t = t
+        if usable and math.isfinite(yaw):
+            self._yaws.append((t, yaw))
+        while self._yaws and self._yaws[0][0] < t - self.window_s:
+            self._yaws.popleft()
         return self.view
 
     @property
+    def yaw(self) -> float:
+        return statistics.median(y for _, y in self._yaws) if self._yaws else math.nan
+
+    @property
     def view(self) -> str:
-        return view_of(self.ratio, self.profile)
+        return view_of(self.ratio, self.profile, self.yaw)
 
 
 @dataclass
@@ -136,7 +149,7 @@ class Analyzer:
         world = self._world_filter(t, pose.world)
         m = frame_measures(t, image, world, pose.visibility, self.profile)
         in_position = self._in_position(m)
-        view = self.view.update(t, m.view_ratio, in_position)
+        view = self.view.update(t, m.view_ratio, in_position, m.view_yaw_deg)
         m.view = view if m.found else "unknown"
         if m.found:
             if policy(view).elbow == "nearer_image":
