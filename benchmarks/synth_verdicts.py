@@ -14,9 +14,10 @@ flagged; recall = flagged / (flagged + missed), borderline and not assessable ap
 
 Measure errors are per-rep: the analyzer's value minus the truth's (depth = lowest elbow angle, lockout = the top
 ending the rep, body line = its worst offset, hand width, flare at the bottom), grouped by the view the analyzer
-judged the rep in (the view policy whose error figure applies) and by whether the true rep has a fault of that
-measure ("fault") or not ("good"): median and 90th percentile of |error|, and mean. formcheck/views.py takes the
-larger of the two medians (the error depends on the true value, and either side can turn a verdict).
+judged the rep in (the view policy whose error figure applies) and by the fault of that measure the true rep has
+(its code; hand width splits into narrow and wide, which err in opposite directions) or "good": median and 90th
+percentile of |error|, and mean. formcheck/views.py takes the largest of the medians (the error depends on the true
+value, and either side can turn a verdict).
 """
 
 from __future__ import annotations
@@ -97,8 +98,8 @@ def score(pairs: list[tuple[Path, Path]]) -> dict:
                 for meas, field in REP_OF.items():
                     v = getattr(r, field)
                     if v is not None and math.isfinite(v):
-                        faulty = any(f.code in t["faults"] for f in FAULTS if f.measure == meas)
-                        errors[(meas, r.view, "fault" if faulty else "good")].append(
+                        faulty = [f.code for f in FAULTS if f.measure == meas and f.code in t["faults"]]
+                        errors[(meas, r.view, faulty[0] if faulty else "good")].append(
                             float(v) - float(true_value(t, meas)))
                 if stem.startswith("fast_"):
                     tops.append((stem, r.index, r.top_elbow_deg, t["top_after_deg"]))
@@ -108,7 +109,8 @@ def score(pairs: list[tuple[Path, Path]]) -> dict:
                         counts[(code, view)]["flag_on_extra_rep"] += 1
     table = []
     for (code, view), c in sorted(counts.items(), key=lambda kv: ([f.code for f in FAULTS].index(kv[0][0]), kv[0][1])):
-        if not c["labelled"] and not c["false_flag"] and not c["flag_on_extra_rep"] and not c["rep_not_counted"]:
+        if not (c["labelled"] or c["false_flag"] or c["flag_on_extra_rep"] or c["rep_not_counted"]
+                or c["borderline_on_clean"]):
             continue
         tp, fp = c["flagged"], c["false_flag"] + c["flag_on_extra_rep"]
         row = {"fault": code, "view": view, **{k: c[k] for k in (

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .measures import ArmTrust, FrameMeasures, body_line_of, frame_measures, view_of
+from .measures import ArmTrust, FrameMeasures, body_line_of, frame_measures, side_weights, view_of
+from .rep_signal import ImageRepSignal
 from .profiles import ARTICLE, Profile
 from .reps import Phase, RepCounter, RepEvent
 from .results import Analysis, Rep, Summary
@@ -123,8 +124,18 @@ class Analyzer:
         self.completed = 0
         self.incomplete: list[dict] = []
         self._descent_t: float | None = None
-        self._last_seen: tuple[float, np.ndarray, float] | None = None
+        self._last_seen: tuple[float, np.ndarray, float, float] | None = None
+        self._recent_yaws: deque = deque()
         self._jump_since: float | None = None
+        self.signal = ImageRepSignal(profile)
+        self.source = "world"  # which rep signal the counter reads (see _rep_height)
+        self.world_heights: list[float] = []
+        self.image_heights: list[float] = []
+        # Per frame, beside self.frames: in position (the analyzer's own rule, which a front view changes), the
+        # counter's height and the elbow bend implied by the arm's image shortening (rep_signal.py).
+        self.positions: list[bool] = []
+        self.heights: list[float] = []
+        self.bends: list[float] = []
 
     def feed(self, pose: PoseFrame) -> FrameUpdate:
         t = pose.t
@@ -138,9 +149,11 @@ class Analyzer:
                 pose, key = PoseFrame.empty(t, pose.people), None
             else:
                 cut, self._jump_since = True, None
+                self._recent_yaws.clear()
                 self._image_filter.reset()
                 self._world_filter.reset()
                 self.arms.reset()
+                self.signal.reset()
         else:
             self._jump_since = None
         if key is not None:
@@ -148,8 +161,14 @@ class Analyzer:
         image = self._image_filter(t, pose.image / self.scale) * self.scale
         world = self._world_filter(t, pose.world)
         m = frame_measures(t, image, world, pose.visibility, self.profile)
-        in_position = self._in_position(m)
+        in_position = self._in_position(m) or self._in_position_front(m, world)
+        image_height, bend = (self.signal.update(t, image, side_weights(pose.visibility), in_position) if m.found
+                              else (math.nan, math.nan))
         view = self.view.update(t, m.view_ratio, in_position, m.view_yaw_deg)
+        height = self._rep_height(view, m.shoulder_drop, image_height)
+        self.positions.append(in_position)
+        self.heights.append(height)
+        self.bends.append(bend)
         m.view = view if m.found else "unknown"
         if m.found:
             if policy(view).elbow == "nearer_image":
@@ -169,9 +188,28 @@ class Analyzer:
         index = len(self.frames)
         self.frames.append(m)
         events = self.counter.interrupt(t) if cut else []
-        events += self.counter.feed(index, t, m.shoulder_drop, in_position)
+        events += self.counter.feed(index, t, height, in_position)
         new_reps = self._handle(events)
         return FrameUpdate(m, self.counter.phase, view, self.completed, new_reps, events)
+
+    def _rep_height(self, view: str, world_height: float, image_height: float) -> float:
+        """The counter's signal: the world shoulder height from the side, the image one from the front and obliquely.
+
+        From the side the world signal is the safer: it is read in the body's own frame, so a camera that pans or
+        follows the person does not move it (shared amirkaseb_pushup: the shoulders hold still in the image while
+        the floor and the hands rise toward them), and the arm lies across the line of sight there, where depth
+        does not matter. From the front the world signal reads the movement flat (rep_signal.py). The source only
+        changes at a top, where both read about 2 arm units, and the counter takes the new source's level as its
+        top, so a change never starts or ends a rep."""
+        self.world_heights.append(world_height)
+        self.image_heights.append(image_height)
+        wanted = "world" if view == "side" else "image"
+        if wanted != self.source and self.counter.phase in (Phase.OUT, Phase.TOP):
+            self.source = wanted
+            top = self.counter.top_i
+            if top is not None:
+                self.counter.rebase((self.world_heights if wanted == "world" else self.image_heights)[top])
+        return world_height if self.source == "world" else image_height
 
     def _pose_key(self, pose: PoseFrame) -> tuple[np.ndarray, float]:
         """Torso centre (as a share of the frame) and shoulder-line yaw (world), which push-ups do not change."""
@@ -180,7 +218,15 @@ class Analyzer:
                 math.degrees(math.atan2(float(d[2]), float(d[0]))))
 
     def _remember(self, t: float, key: tuple[np.ndarray, float]) -> None:
-        self._last_seen = (t, *key)
+        """Keep the last sighting, and the median shoulder-line yaw of the sightings within yaw_reference_s."""
+        centre, yaw = key
+        recent = self._recent_yaws
+        recent.append((t, yaw))
+        while recent and t - recent[0][0] > self.profile.yaw_reference_s:
+            recent.popleft()
+        # Unwrap around the newest reading so that the median of angles near +-180 is meaningful.
+        rel = sorted((y - yaw + 180.0) % 360.0 - 180.0 for _, y in recent)
+        self._last_seen = (t, centre, yaw, yaw + rel[len(rel) // 2])
 
     def _jumped(self, t: float, key: tuple[np.ndarray, float] | None) -> bool:
         """True when the body moved or turned since the last accepted sighting faster than a body can. Push-ups
@@ -196,7 +242,13 @@ class Analyzer:
         first = self._jump_since if self._jump_since is not None else t
         dt = max(first - last[0], 1e-3)
         moved = float(np.linalg.norm(centre - last[1]))
-        turn = abs((yaw - last[2] + 180.0) % 360.0 - 180.0)
+        # The yaw is read from the world landmarks' depth axis, which jitters: a single frame of a side view can read
+        # 40 degrees off (the shoulder line points at the camera there; rendered pike_1_side read 25 among 64-84),
+        # and at an oblique-front bottom the estimate drifts by 80-110 degrees over a few frames, stays there for up
+        # to half a second and snaps back (rendered flared_2_oblique_front). A cut turns the body away from both the
+        # last sighting and the median of the last seconds: a stray frame or a snap back fails the median, a
+        # drift fails the last sighting.
+        turn = min(abs((yaw - last[2] + 180.0) % 360.0 - 180.0), abs((yaw - last[3] + 180.0) % 360.0 - 180.0))
         # A far move only counts when it is also too fast for a body: at a few frames per second (a loaded live
         # session) a normal descent covers that distance between sightings.
         return (moved > p.max_jump_share and moved / dt > p.max_torso_speed) or turn > p.max_turn_deg
@@ -210,6 +262,22 @@ class Analyzer:
         # Incline push-up: hands raised, legs straight. Bent knees up there are a crouch or a kneel, not a push-up.
         return m.incline_deg < p.incline_max_deg and m.knee_deg >= p.knee_bent_deg
 
+    def _in_position_front(self, m: FrameMeasures, world: np.ndarray) -> bool:
+        """In push-up position as a front view can show it. From the front the legs lie behind the body: the
+        landmarker folds them (rendered narrow_3_front: knees at 40-75 degrees, the shoulder-ankle line 45-60
+        degrees steep, at tops where the true body is a straight plank), so the leg line that `_in_position`
+        asks for is not seen there. What is seen: the hands on the floor holding the shoulders up (`supported`)
+        and a torso (shoulders to hips, world) that lies, not stands, so standing and walking stay out."""
+        p = self.profile
+        # The held view (smoothed over in-position frames), or this frame's own before anything was in position:
+        # a front view whose legs fold from the start would otherwise never get a view to be judged in.
+        view = self.view.view if self.view.view != "unknown" else view_of(m.view_ratio, p)
+        if not (m.found and m.supported and m.visibility > p.min_visibility and view == "front"):
+            return False
+        d = (world[L_HIP] + world[R_HIP] - world[L_SHOULDER] - world[R_SHOULDER]) / 2
+        n = float(np.linalg.norm(d))
+        return n > 0 and math.degrees(math.asin(min(1.0, abs(float(d[1])) / n))) < p.plank_incline_max_deg
+
     def _handle(self, events: list[RepEvent]) -> list[Rep]:
         new = []
         for ev in events:
@@ -220,7 +288,7 @@ class Analyzer:
             elif ev.kind == "final":
                 span = ev.span
                 frames = self.frames[span.start:span.end + 1]
-                reason = self._not_a_pushup(frames)
+                reason = self._not_a_pushup(span, frames)
                 if reason:  # recorded, never silently dropped
                     self.completed -= 1
                     self.incomplete.append({"start_s": round(span.start_t, 3), "end_s": round(span.end_t, 3),
@@ -236,14 +304,18 @@ class Analyzer:
                 self._descent_t = None
         return new
 
-    def _not_a_pushup(self, frames: list[FrameMeasures]) -> str:
+    def _not_a_pushup(self, span, frames: list[FrameMeasures]) -> str:
         """Why a top-bottom-top of the shoulders is not a push-up rep ('' when it is)."""
         p = self.profile
-        in_position = sum(self._in_position(f) for f in frames) / max(len(frames), 1)
+        in_position = sum(self.positions[span.start:span.end + 1]) / max(len(frames), 1)
         if in_position < p.rep_min_in_position_share:
             return f"out of push-up position for {100 * (1 - in_position):.0f}% of the movement"
-        if not any(_bends(np.array([getattr(f, name) for f in frames], float), p.rep_min_elbow_range_deg)
-                   for name in ("elbow_deg", "elbow_image_deg", "elbow_world_deg")):
+        # Any reading of the elbow will do: the view's own, the image and world angles, and the bend implied by the
+        # arm's image shortening (the only one that moves from the front, where the others read a straight arm).
+        series = [np.array([getattr(f, name) for f in frames], float)
+                  for name in ("elbow_deg", "elbow_image_deg", "elbow_world_deg")]
+        series.append(np.array(self.bends[span.start:span.end + 1], float))
+        if not any(_bends(e, p.rep_min_elbow_range_deg) for e in series):
             return "the shoulders moved but the elbows did not bend and straighten"
         return ""
 

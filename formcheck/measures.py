@@ -50,6 +50,9 @@ class FrameMeasures:
     # The shoulders' height above the wrists in the image (pixels, visibility-weighted like the body line): a vertical
     # distance, which a level camera sees at full scale from any side (formcheck.foreshortening.bend_for_height_share).
     shoulder_height_px: float = math.nan
+    # The arm's image length, shoulder-elbow plus elbow-wrist (pixels, the same weighting): its full length wherever
+    # both bones are seen square, which is what the shoulders' height is when the arm is straight under them.
+    arm_px: float = math.nan
     # Which way the body faces the camera: the shoulder and hip lines' angle out of the image plane (world, degrees;
     # 0 from the front or behind, 90 from the side). Unlike view_ratio it does not change as the torso pitches toward
     # or away from a low or high camera, which swings the image torso length through every rep.
@@ -229,6 +232,8 @@ def measure_frame(image: np.ndarray, world: np.ndarray, visibility: np.ndarray, 
 
     sh, hip, knee, ankle = mid(L_SHOULDER, R_SHOULDER), mid(L_HIP, R_HIP), mid(L_KNEE, R_KNEE), mid(L_ANKLE, R_ANKLE)
     shoulder_height_px = mid(L_WRIST, R_WRIST)[1] - sh[1]  # image y grows downward
+    arm_px = _weighted_mean2([math.dist(img[s[0]][:2], img[s[1]][:2]) + math.dist(img[s[1]][:2], img[s[2]][:2])
+                              for s in SIDES], w)
     knee_deg = _nanmean2(*[_angle3(wld[s[3]], wld[s[4]], wld[s[5]]) for s in SIDES])
     wsh = _half_sum3(wld[L_SHOULDER], wld[R_SHOULDER])
     whip = _half_sum3(wld[L_HIP], wld[R_HIP])
@@ -283,9 +288,10 @@ def measure_frame(image: np.ndarray, world: np.ndarray, visibility: np.ndarray, 
             "body_line": body_line, "line_image_ankle": line_image_ankle, "line_image_knee": line_image_knee,
             "line_world_ankle": line_world_ankle, "line_world_knee": line_world_knee, "hip_angle_deg": hip_angle,
             "knee_deg": knee_deg, "hand_width": hand_width, "elbow_flare_deg": flare, "incline_deg": incline,
-            "view_ratio": view_ratio, "view_yaw_deg": view_yaw_deg, "shoulder_drop": shoulder_drop, "visibility": vis, "supported": supported,
+            "view_ratio": view_ratio, "view_yaw_deg": view_yaw_deg, "shoulder_drop": shoulder_drop, "visibility": vis,
+            "supported": supported,
             "straight": straight, "knee_down": knee_down, "in_plank": in_plank, "view": view,
-            "shoulder_height_px": shoulder_height_px}
+            "shoulder_height_px": shoulder_height_px, "arm_px": arm_px}
 
 
 def _weighted_mean2(values: list[float], w: np.ndarray) -> float:

@@ -105,6 +105,18 @@ class Profile:
     # about 0.16 and one to 120 by 0.23 (tests/kinematic.py); the shoulder signal's noise in a still plank is
     # a few hundredths, and the elbow must bend and straighten too (rep_min_elbow_range_deg).
     rep_min_swing: float = 0.15
+    # The counter reads that height in the image (formcheck/rep_signal.py): the world landmarks' depth axis carries
+    # the whole movement from the front and reads it flat there. Each hand rests on the floor: the lowest image
+    # height of its wrist over the last hand_anchor_s in position (a 0.9 quantile, so a stray low reading is not
+    # taken). That window is longer than a clap push-up's flight (about 0.3 s) and than the runs of frames in which
+    # the landmarker lifts a close-grip wrist by half a forearm (about 0.6 s at rendered narrow_3_front's tops),
+    # and a hand that comes down into place is followed at once. The unit is the arm's image length at the top: the arm_scale_quantile of its length (upper arm + forearm) over
+    # the last arm_scale_s in position, long enough to hold a top at any push-up tempo, short enough to follow a
+    # person who settles into the plank closer to or farther from the camera (shared apka_pushups: the kneeling
+    # intro's arm reads 270 px, the plank's 190 px two seconds later; an 8 s window lost 10 of its 76 reps).
+    hand_anchor_s: float = 1.0
+    arm_scale_s: float = 2.0
+    arm_scale_quantile: float = 0.9
     # The rep ends when the shoulders have come back up by this share of the descent.
     rep_return_share: float = 0.6
     # The top after a rep has settled when the arm bends again by this much, or holds for this long.
@@ -127,6 +139,9 @@ class Profile:
     max_turn_deg: float = 45.0
     # A jump that lasts this long is a cut; a shorter one is the landmarker grabbing another person, skipped.
     cut_confirm_s: float = 0.3
+    # The shoulder-line yaw a turn is measured from: the median over this long as well as the last sighting (world
+    # yaw drifts by up to 110 degrees for up to half a second at an oblique-front bottom, then snaps back).
+    yaw_reference_s: float = 2.0
     # A rep's frames must be mostly in position, and the elbows must bend on the way down and straighten on the way
     # up by this much: shoulders that dip while the arms stay straight (a bent-over lift, a shrug) or a jolt of the
     # shoulder landmarks at the bottom are not a push-up.

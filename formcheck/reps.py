@@ -15,6 +15,11 @@ from enum import Enum
 from .profiles import Profile
 
 
+# The share of the counter's swing (profiles.rep_min_swing) within which the shoulders still count as at the top:
+# a fifth of 0.15 is 0.03, the signal's noise in a still plank ("a few hundredths", profiles.py).
+TOP_NOISE_SHARE = 0.2
+
+
 class Phase(str, Enum):
     OUT = "out"  # not in position: nothing is counted
     TOP = "top"  # in position, arms up (or holding), waiting for a descent
@@ -56,8 +61,14 @@ class RepCounter:
         self._last_i: int | None = None
         self._reset_top(None, None, math.nan)
 
+    def rebase(self, top_h: float) -> None:
+        """The signal's source changed at a top: the top keeps its time and takes the new source's level there."""
+        if self.phase == Phase.TOP and top_h == top_h:
+            self.top_h = top_h
+
     def _reset_top(self, index: int | None, t: float | None, deg: float) -> None:
         self.top_i, self.top_t, self.top_h = index, t, deg
+        self.peak_t = t  # when the shoulders were highest (top_t is the last moment they were still at the top)
         self.bot_i = self.bot_t = None
         self.desc_t = t
         self.bot_h = math.inf
@@ -79,6 +90,11 @@ class RepCounter:
         if self.phase == Phase.TOP:
             if height >= self.top_h:
                 self.top_i, self.top_t, self.top_h = index, t, height
+                self.peak_t = t
+            elif height >= self.top_h - p.rep_min_swing * TOP_NOISE_SHARE:
+                # Still at the top, within the noise of a still plank: the rep starts when the shoulders leave it,
+                # not at the highest reading of a flat stretch (the image signal reads a still plank flat).
+                self.top_i, self.top_t = index, t
             elif height <= self.top_h - p.rep_min_swing:
                 self.phase = Phase.DOWN
                 self.desc_t = t
@@ -89,12 +105,12 @@ class RepCounter:
                 self.bot_i, self.bot_t, self.bot_h = index, t, height
             descent = self.top_h - self.bot_h
             needed = max(p.rep_return_share * descent, p.rep_min_swing)
-            if t - self.top_t > p.rep_max_duration_s:
+            if t - self.peak_t > p.rep_max_duration_s:
                 events.append(RepEvent("abort", t))
                 self.phase = Phase.TOP
                 self._reset_top(index, t, height)
             elif height >= self.bot_h + needed:
-                if t - self.top_t < p.rep_min_duration_s:  # too quick for a body: a landmark glitch
+                if t - self.peak_t < p.rep_min_duration_s:  # too quick for a body: a landmark glitch
                     events.append(RepEvent("abort", t))
                     self.phase = Phase.TOP
                     self._reset_top(index, t, height)

@@ -26,6 +26,7 @@ from .views import judged_in, policy, visibility_factor
 
 ALL_FAULTS = tuple(f.code for f in FAULTS)
 STEADY_WINDOW_S = 0.2  # the reading's steadiness is judged over this long either side of the extreme
+TOP_SHARE_PCT = 75.0  # hand width is read over the rep's frames with the shoulders in the top quarter of its heights
 
 
 def _col(frames: list[FrameMeasures], name: str) -> np.ndarray:
@@ -82,29 +83,54 @@ def judge_rep(index: int, span: RepSpan, frames: list[FrameMeasures], view: str,
         min_elbow = top_elbow = math.nan
         bottom_t, top_t = span.bottom_t, span.end_t
     bottom = np.abs(elbow - min_elbow) <= 20.0  # frames near the bottom, where flare matters
+    raw_elbow = _col(frames, "elbow_deg")
+    depth_series = raw_elbow
+    if pol.depth == "height":
+        # The bend from the shoulders' image height above the hands (formcheck.foreshortening.bend_for_height_share):
+        # a vertical distance, which needs no depth of the elbow, the landmarker's weakest axis in this view.
+        # A straight arm's height is the rep's highest shoulders scaled by the bend the elbow reads there (sin(bend /
+        # 2), law of cosines), or the arm's own image length where that is longer: a rep whose span holds no
+        # straight-armed top (a bottom wobble counted as a rep, a set without lockout) is not read as shallow for it.
+        height = _col(frames, "shoulder_height_px")
+        top = _nanpct(height, 95)
+        top_bend = float(np.nanmax(elbow)) if np.isfinite(elbow).any() else 180.0
+        straight = max(top / math.sin(math.radians(min(top_bend, 180.0)) / 2), _nanpct(_col(frames, "arm_px"), 95))
+        depth_series = np.array([bend_for_height_share(h / straight) for h in height])
+        smooth = _median3(depth_series)
+        if np.isfinite(smooth).any():
+            d = int(np.nanargmin(smooth))
+            bottom_t = float(t[d])
+            min_elbow = float(np.nanmedian(depth_series[_near(t, bottom_t)]))
+        else:
+            min_elbow = math.nan
     sag, pike = _nanpct(body, 90), _nanpct(body, 10)
     body_line_max = sag if abs(sag) >= abs(pike) else pike
-    hand_width = float(np.nanmedian(hands)) if np.isfinite(hands).any() else math.nan
+    # Hand width is read at the top of the rep: the arms hang straight there, wrists and shoulders in one frontal
+    # plane (the landmarker's depth, its weakest axis, barely enters) and nothing hides the wrists; at the bottom the
+    # chest and head come down between the forearms (docs/synth.md: flared front reps read 1.5 at the top, 2.1-2.2
+    # over the whole rep, for a true 1.3).
+    on_top = _top_frames(_col(frames, "shoulder_height_px"), hands)
+    hand_width = float(np.nanmedian(hands[on_top])) if on_top.any() else math.nan
     flare_bottom = float(np.nanmedian(flare[bottom])) if np.isfinite(flare[bottom]).any() else math.nan
 
     # Per measure: the frames it was read from (for visibility) and how unsteady the reading was there. Medians over
     # many frames are steadier than one frame by about 1.25 / sqrt(n).
-    raw_elbow = _col(frames, "elbow_deg")
     on_line = np.isfinite(body)
     sources = {
-        "depth": (_near(t, bottom_t), jitter(raw_elbow[_near(t, bottom_t)])),
+        "depth": (_near(t, bottom_t), jitter(depth_series[_near(t, bottom_t)])),
         "lockout": (_near(t, top_t), jitter(raw_elbow[_near(t, top_t)])),
         "body_line": (on_line, jitter(body[on_line])),
-        "hand_width": (np.isfinite(hands), _median_noise(hands)),
+        "hand_width": (on_top, _median_noise(np.where(on_top, hands, math.nan))),
         "flare": (bottom & np.isfinite(flare), _median_noise(np.where(bottom, flare, math.nan))),
     }
-    band = {}
+    band, spread = {}, {}
     for name in MEASURES:
         if name not in pol.error:
             continue
         used, noise = sources[name]
         v = float(np.nanmean(vis[used])) if np.isfinite(vis[used]).any() else math.nan
-        band[name] = float(math.hypot(pol.error[name] * visibility_factor(v), noise))
+        spread[name] = (visibility_factor(v), noise)
+        band[name] = float(math.hypot(pol.error[name] * spread[name][0], noise))
 
     # Depth read from an image angle, checked against how far the shoulders came down: an arm that bends in a plane
     # the camera sees edge-on (flared elbows filmed from an oblique side) reads nearly straight in the image while
@@ -133,7 +159,10 @@ def judge_rep(index: int, span: RepSpan, frames: list[FrameMeasures], view: str,
         value, when = values[f.code]
         thr = p.threshold(f.code)
         u = band.get(f.measure, math.nan)
-        if f.measure not in judges or f.measure in unseen or not math.isfinite(value) or not u < abs(thr.value - p.good(f.code)):
+        if f.code in pol.side_error and f.measure in spread:  # the view's error on this side of the decision
+            u = float(math.hypot(pol.side_error[f.code] * spread[f.measure][0], spread[f.measure][1]))
+        unjudged = f.measure not in judges or f.measure in unseen or not math.isfinite(value)
+        if unjudged or not u < abs(thr.value - p.good(f.code)):
             not_assessable.append(f.code)  # the view cannot show it, or cannot tell good form from the threshold
             continue
         past = f.beyond(value, thr.value)
@@ -154,6 +183,15 @@ def judge_rep(index: int, span: RepSpan, frames: list[FrameMeasures], view: str,
                uncertain=confidence < p.uncertain_confidence, tempo_down_s=span.bottom_t - span.start_t,
                tempo_up_s=span.top_t - span.bottom_t, evidence=evidence, borderline=borderline,
                borderline_evidence=doubts, uncertainty={k: round(v, 4) for k, v in band.items()})
+
+
+def _top_frames(height: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Frames of a rep near its top (the shoulders' image height above the hands in its upper quarter) where
+    `values` is known; every frame with a value when the height is unknown."""
+    known = np.isfinite(values)
+    if np.isfinite(height[known]).sum() < 3:
+        return known
+    return known & (height >= np.nanpercentile(height[known], TOP_SHARE_PCT))
 
 
 def _median_noise(x: np.ndarray) -> float:

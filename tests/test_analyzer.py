@@ -84,9 +84,9 @@ def test_80_degree_reps_are_deep_enough(view):
     for r in a.reps:
         assert "SHALLOW_DEPTH" not in r.faults
         assert r.min_elbow_deg < SHALLOW_LIMIT
-        # An oblique view misreads the bottom elbow by up to ~50 degrees (docs/synth.md), more than the distance
-        # from 90 degrees to the threshold: depth is not assessable there (formcheck.views).
-        assert ("SHALLOW_DEPTH" in r.not_assessable) == (view == "oblique")
+        # An oblique view misreads the bottom elbow by up to ~50 degrees (docs/synth.md); it reads depth from the
+        # shoulders' height above the hands instead (formcheck.views), so depth is judged there too.
+        assert "SHALLOW_DEPTH" not in r.not_assessable + r.borderline
 
 
 @pytest.mark.parametrize("bottom", [110, 120, 130])
@@ -192,6 +192,10 @@ def test_hand_width(view, hands, code):
     for r in a.reps:
         assert r.hand_width_ratio == pytest.approx(hands, abs=0.05)
         got = {"HANDS_TOO_NARROW", "HANDS_TOO_WIDE"} & set(r.faults)
+        if view == "oblique" and code == "HANDS_TOO_NARROW":
+            # exact landmarks read it, but the landmarker reads close hands 0.47 too wide obliquely (formcheck/views.py)
+            assert not got and code in r.not_assessable
+            continue
         assert got == ({code} if code else set())
 
 

@@ -94,3 +94,46 @@ def test_a_deep_rep_keeps_its_depth_verdict():
     rep, frames, span = _one_rep(80.0)
     judged = judge_rep(1, span, frames, "side", ARTICLE)
     assert "SHALLOW_DEPTH" not in judged.not_assessable + judged.faults + judged.borderline
+
+
+def _front_rep(hands: float):
+    a = analyze_track(clip(pushups(2, hands=hands), view="front"))
+    rep = a.reps[0]
+    frames = [f for f in a.frames if rep.start_s <= f.t <= rep.end_s]
+    b = int(np.argmin([abs(f.t - rep.bottom_s) for f in frames]))
+    span = RepSpan(start=0, bottom=b, end=len(frames) - 1, start_t=rep.start_s, bottom_t=rep.bottom_s,
+                   end_t=rep.end_s, top_t=rep.end_s, descent_t=rep.start_s, top_start_h=0.0, bottom_h=0.0,
+                   top_end_h=0.0)
+    return rep, frames, span
+
+
+def test_hand_width_is_read_at_the_top_of_the_rep():
+    """Wrists misread at the bottom (as the landmarker misreads them when the chest comes down between the forearms)
+    do not move the rep's hand width: it is read where the shoulders are highest."""
+    rep, frames, span = _front_rep(1.25)
+    assert rep.hand_width_ratio == pytest.approx(1.25, abs=0.05)
+    misread = [replace(f, hand_width=2.4) if abs(f.t - rep.bottom_s) <= 0.4 else f for f in frames]
+    judged = judge_rep(1, span, misread, "front", ARTICLE)
+    assert judged.hand_width_ratio == pytest.approx(1.25, abs=0.05)
+    assert "HANDS_TOO_WIDE" not in judged.faults + judged.borderline
+
+
+def test_each_hand_fault_has_the_error_of_its_own_side():
+    """From the front the landmarker reads close hands too wide (error 0.18 on that side) but wide hands right
+    (0.08): hands 0.15 inside the narrow threshold are borderline, hands 0.2 past the wide one are a fault."""
+    narrow, _, _ = _front_rep(0.75)
+    assert "HANDS_TOO_NARROW" in narrow.borderline and "HANDS_TOO_NARROW" not in narrow.faults
+    wide, _, _ = _front_rep(2.2)
+    assert "HANDS_TOO_WIDE" in wide.faults
+
+
+@pytest.mark.parametrize("bottom,shallow", [(80.0, False), (125.0, True)])
+def test_an_oblique_view_reads_depth_from_the_shoulders_height(bottom, shallow):
+    """Obliquely the elbow angle misreads the bottom by 50 degrees; the bend from the shoulders' image height reads
+    it within a few degrees, so a dip to 125 is flagged and one to 80 is not (both judged)."""
+    a = analyze_track(clip(pushups(3, bottom=bottom), view="oblique"))
+    assert a.reps
+    for r in a.reps:
+        assert r.view == "oblique" and "SHALLOW_DEPTH" not in r.not_assessable
+        assert ("SHALLOW_DEPTH" in r.faults) == shallow
+        assert abs(r.min_elbow_deg - bottom) < 12.0

@@ -153,7 +153,7 @@ def _full_report(tmp_path: Path, name: str = "alvolate_push_up") -> tuple[Path, 
 
 
 def test_full_report_embeds_thumbnails_and_video(tmp_path):
-    out, analysis = _full_report(tmp_path, "v1kramb_short-pushup")  # short, small frames, a faulted rep
+    out, analysis = _full_report(tmp_path, "joelo_pushup3")  # short, small frames, a faulted rep
     html = out.read_text()
     faulted = sum(1 for r in analysis.reps if r.faults)
     assert html.count('src="data:image/jpeg;base64,') == faulted > 0

@@ -1,0 +1,136 @@
+"""The rep signal, read in the image: the shoulders' height above the planted hands, in units of the person's arm.
+
+The world (metric) landmarks give the shoulders' height above the wrists directly (`measures.shoulder_drop`), but
+depth is the landmarker's weakest axis, and from the front that axis carries the whole push-up: on the rendered front
+views the world shoulder height moves 0.1 upper-arm lengths over a full rep (1.9 at the top, 1.8 at the bottom) and
+the world elbow stays at 160-175 degrees, so those reps went uncounted. The image shows the movement plainly from
+any camera that is not overhead: the shoulders come down onto the hands.
+
+`height` = image y of the hands minus image y of the shoulders, over half the arm's image length at the top of the
+set. At the top the arm hangs straight under the shoulder, across the line of sight from any camera that is not
+overhead, so its longest image length is its true length at the person's distance; a camera looking down (or up)
+foreshortens that length and the shoulders' height alike, so the ratio stays in arm units from a low or a high
+camera, from the side or the front: about 2 at the top, 1 with the elbows at 90 degrees, like the world signal.
+
+`bend_deg` is the elbow angle implied by how far the shoulder has come toward the hand: the shoulder-hand image
+distance over the arm's top length, as a two-equal-bone arm (law of cosines). From the front the landmarker draws a
+bent arm straight but short (wide_3_front: image elbow 165-178 degrees at true 80-degree bottoms, the arm 30% shorter),
+so this shortening is what a front view shows of the elbows bending; it reads deeper than the true angle when the
+upper arm points away from the camera, so it is evidence of a bend, never a depth for the verdicts.
+
+Plain floats, one frame at a time, causal: live and whole-clip analysis read the same values.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+from .track import L_ELBOW, L_SHOULDER, L_WRIST, R_ELBOW, R_SHOULDER, R_WRIST
+
+ARMS = ((L_SHOULDER, L_ELBOW, L_WRIST), (R_SHOULDER, R_ELBOW, R_WRIST))
+
+
+class HandAnchor:
+    """Where one hand rests: the floor under it, as the lowest image height of its wrist over the last moments in
+    position (a high quantile of image y, which grows downward).
+
+    A planted hand does not move, but the landmarker's wrist can jump up by half a forearm for a few frames (hands
+    close together under the chest, seen from the front: rendered narrow_3_front reads a wrist 40-60 px above its
+    true place at still tops), and a clap push-up lifts the hands off the floor. Neither can put the hand below the
+    floor, so the lowest recent reading is kept through both. A hand coming down into place (getting into the
+    plank) is followed at once; a median would lag it and read the shoulders sinking onto the hands. The image x
+    is read as it is (the jumps run along the forearm). Out of position nothing is learnt."""
+
+    def __init__(self, window_s: float, quantile: float = 0.9):
+        self.window_s = window_s
+        self.quantile = quantile
+        self._seen: deque = deque()
+
+    def reset(self) -> None:
+        self._seen.clear()
+
+    def update(self, t: float, x: float, y: float, in_position: bool) -> tuple[float, float]:
+        if in_position and x == x and y == y:
+            self._seen.append((t, y))
+        while self._seen and t - self._seen[0][0] > self.window_s:
+            self._seen.popleft()
+        if not in_position or not self._seen:
+            return x, y
+        ys = sorted(v for _, v in self._seen)
+        return x, ys[min(len(ys) - 1, int(self.quantile * len(ys)))]
+
+
+class ArmScale:
+    """The arm's image length at the top of the set: a high quantile of its in-position lengths in a time window.
+
+    At the bottom the arm is foreshortened (the upper arm points back), so the reference is a high quantile over a
+    window that holds a top at any push-up tempo; outside position nothing is learnt."""
+
+    def __init__(self, window_s: float, quantile: float, min_samples: int = 3):
+        self.window_s = window_s
+        self.quantile = quantile
+        self.min_samples = min_samples
+        self._seen: deque = deque()
+        self._sorted: list[float] = []
+
+    def reset(self) -> None:
+        self._seen.clear()
+        self._sorted = []
+
+    def update(self, t: float, length: float, in_position: bool) -> float:
+        """Learn from an in-position frame; the current reference length (NaN before min_samples frames)."""
+        if in_position and length == length and length > 0:
+            self._seen.append((t, length))
+            while self._seen and t - self._seen[0][0] > self.window_s:
+                self._seen.popleft()
+            self._sorted = sorted(v for _, v in self._seen)
+        if len(self._sorted) < self.min_samples:
+            return math.nan
+        return self._sorted[min(len(self._sorted) - 1, int(self.quantile * len(self._sorted)))]
+
+
+class ImageRepSignal:
+    """One person's image rep signal, fed frame by frame (see the module docstring)."""
+
+    def __init__(self, profile):
+        self.hands = (HandAnchor(profile.hand_anchor_s), HandAnchor(profile.hand_anchor_s))
+        self.scale = ArmScale(profile.arm_scale_s, profile.arm_scale_quantile)
+        self.reference = math.nan  # the arm's top image length in use (pixels), for display and tests
+
+    def reset(self) -> None:
+        """A cut: another view, other image lengths."""
+        for hand in self.hands:
+            hand.reset()
+        self.scale.reset()
+        self.reference = math.nan
+
+    def update(self, t: float, image, weights, in_position: bool) -> tuple[float, float]:
+        """(height, bend_deg) of this frame from image landmarks (33 x >=2, pixels) and per-arm weights
+        (measures.side_weights); NaN where the arms cannot be read."""
+        rise = span = length = total = 0.0
+        for (s, e, w), hand, weight in zip(ARMS, self.hands, (float(weights[0]), float(weights[1]))):
+            sx, sy = float(image[s][0]), float(image[s][1])
+            ex, ey = float(image[e][0]), float(image[e][1])
+            wx, wy = float(image[w][0]), float(image[w][1])
+            hx, hy = hand.update(t, wx, wy, in_position)
+            values = (hy - sy, math.hypot(hx - sx, hy - sy),
+                      math.hypot(ex - sx, ey - sy) + math.hypot(wx - ex, wy - ey))
+            if not (weight > 0 and all(v == v for v in values)):
+                continue
+            rise += weight * values[0]
+            span += weight * values[1]
+            length += weight * values[2]
+            total += weight
+        ref = self.scale.update(t, length / total if total > 0 else math.nan, in_position and total > 0)
+        self.reference = ref
+        if not (total > 0 and ref > 0):
+            return math.nan, math.nan
+        return 2.0 * rise / total / ref, bend_from_span(span / total / ref)
+
+
+def bend_from_span(share: float) -> float:
+    """The elbow angle (degrees) at which an arm of two equal bones spans `share` of its straight length."""
+    if share != share:
+        return math.nan
+    return math.degrees(2.0 * math.asin(max(0.0, min(1.0, share))))
