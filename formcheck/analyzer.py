@@ -136,6 +136,7 @@ class Analyzer:
         self.positions: list[bool] = []
         self.heights: list[float] = []
         self.bends: list[float] = []
+        self.shoulder_ys: list[float] = []  # image y of the shoulders (pixels), for the planted-hands check
 
     def feed(self, pose: PoseFrame) -> FrameUpdate:
         t = pose.t
@@ -169,6 +170,7 @@ class Analyzer:
         self.positions.append(in_position)
         self.heights.append(height)
         self.bends.append(bend)
+        self.shoulder_ys.append(float(np.nanmean(image[[L_SHOULDER, R_SHOULDER], 1])) if m.found else math.nan)
         m.view = view if m.found else "unknown"
         if m.found:
             if policy(view).elbow == "nearer_image":
@@ -271,7 +273,7 @@ class Analyzer:
         p = self.profile
         # The held view (smoothed over in-position frames), or this frame's own before anything was in position:
         # a front view whose legs fold from the start would otherwise never get a view to be judged in.
-        view = self.view.view if self.view.view != "unknown" else view_of(m.view_ratio, p)
+        view = self.view.view if self.view.view != "unknown" else view_of(m.view_ratio, p, m.view_yaw_deg)
         if not (m.found and m.supported and m.visibility > p.min_visibility and view == "front"):
             return False
         d = (world[L_HIP] + world[R_HIP] - world[L_SHOULDER] - world[R_SHOULDER]) / 2
@@ -317,6 +319,14 @@ class Analyzer:
         series.append(np.array(self.bends[span.start:span.end + 1], float))
         if not any(_bends(e, p.rep_min_elbow_range_deg) for e in series):
             return "the shoulders moved but the elbows did not bend and straighten"
+        # Planted hands: in a push-up the shoulders come down onto the hands, so their height above the wrists
+        # changes by about as much as the shoulders travel (0.4-9 times on the shared and rendered clips; a camera
+        # following the person keeps the shoulders still in the image). Arms hanging from a bent-over body (a
+        # deadlift seen from the front: 0.07-0.09) carry the hands along: the distance barely changes.
+        travel = _spread(np.array(self.shoulder_ys[span.start:span.end + 1], float))
+        approach = _spread(np.array([f.shoulder_height_px for f in frames], float))
+        if travel > 0 and approach < p.rep_min_shoulder_approach_share * travel:
+            return "the hands moved with the shoulders (arms hanging, as in a bent-over lift), not planted"
         return ""
 
     def _rep_view(self, span) -> str:
@@ -332,6 +342,12 @@ class Analyzer:
         return Analysis(source=dict(source or {}), model=model, profile=self.profile.name,
                         summary=summarise(self.reps, self.frames, self.profile), reps=list(self.reps),
                         frames=self.frames, people=dict(people or {}), incomplete=list(self.incomplete))
+
+
+def _spread(values: np.ndarray) -> float:
+    """The 5th-95th percentile range of a series (NaN-tolerant; 0 when nothing is finite)."""
+    values = values[np.isfinite(values)]
+    return float(np.percentile(values, 95) - np.percentile(values, 5)) if len(values) else 0.0
 
 
 def _bends(elbow: np.ndarray, min_range: float) -> bool:

@@ -147,6 +147,10 @@ class Profile:
     # shoulder landmarks at the bottom are not a push-up.
     rep_min_in_position_share: float = 0.7
     rep_min_elbow_range_deg: float = 20.0
+    # ... and the shoulders must come down onto the hands: their image height above the wrists must change by at least
+    # this share of their own image travel (push-ups on the shared, pushfit and rendered clips: 0.42 and up; a deadlift
+    # filmed from the front, arms hanging: 0.07-0.09).
+    rep_min_shoulder_approach_share: float = 0.3
     # View, from the body's yaw to the camera (world shoulder and hip lines, 0 = facing it, 90 = side on): at or
     # above the first a side view, at or below the second a front (or back) view, oblique between. Measured on the
     # synthetic `views` suite and the shared clips (median per clip): front cameras read 2-11 degrees, oblique-front
