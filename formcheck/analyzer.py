@@ -271,10 +271,12 @@ class Analyzer:
         asks for is not seen there. What is seen: the hands on the floor holding the shoulders up (`supported`)
         and a torso (shoulders to hips, world) that lies, not stands, so standing and walking stay out."""
         p = self.profile
-        # The held view (smoothed over in-position frames), or this frame's own before anything was in position:
-        # a front view whose legs fold from the start would otherwise never get a view to be judged in.
-        view = self.view.view if self.view.view != "unknown" else view_of(m.view_ratio, p, m.view_yaw_deg)
-        if not (m.found and m.supported and m.visibility > p.min_visibility and view == "front"):
+        # The torso seen end-on: the image view ratio (shoulder width over torso length) held over in-position
+        # frames, or this frame's own before anything was in position (a front view whose legs fold from the start
+        # would otherwise never get one). Not the yaw: it names the camera's side, while this asks whether the
+        # torso lies along the line of sight; a squat or a stand faces a front camera too (yaw 0, ratio 0.5-1).
+        ratio = self.view.ratio if math.isfinite(self.view.ratio) else m.view_ratio
+        if not (m.found and m.supported and m.visibility > p.min_visibility and view_of(ratio, p) == "front"):
             return False
         d = (world[L_HIP] + world[R_HIP] - world[L_SHOULDER] - world[R_SHOULDER]) / 2
         n = float(np.linalg.norm(d))
@@ -322,11 +324,12 @@ class Analyzer:
         # Planted hands: in a push-up the shoulders come down onto the hands, so their height above the wrists
         # changes by about as much as the shoulders travel (0.4-9 times on the shared and rendered clips; a camera
         # following the person keeps the shoulders still in the image). Arms hanging from a bent-over body (a
-        # deadlift seen from the front: 0.07-0.09) carry the hands along: the distance barely changes.
+        # deadlift seen from the front: 0.07-0.09) carry the hands along, and straight arms tipping forward (kneeling
+        # into a plank, seen from above) keep the shoulders an arm's length from the hands: the height barely changes.
         travel = _spread(np.array(self.shoulder_ys[span.start:span.end + 1], float))
         approach = _spread(np.array([f.shoulder_height_px for f in frames], float))
         if travel > 0 and approach < p.rep_min_shoulder_approach_share * travel:
-            return "the hands moved with the shoulders (arms hanging, as in a bent-over lift), not planted"
+            return "the shoulders did not come down onto the hands (straight arms tipping, or hanging in a lift)"
         return ""
 
     def _rep_view(self, span) -> str:
