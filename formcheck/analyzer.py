@@ -7,6 +7,7 @@ through the very same path, so both give the same answer by construction.
 from __future__ import annotations
 
 import math
+import statistics
 from collections import Counter, deque
 from dataclasses import dataclass, field
 
@@ -27,14 +28,18 @@ from .views import policy
 
 @dataclass
 class ViewTracker:
-    """Smoothed view decision: an exponential average of the view ratio over in-position frames (about 1 s)."""
+    """The held view: the median yaw of the in-position frames of the last `window_s` (world yaw can swing for up to
+    half a second at an oblique-front bottom, which a median over longer rides out), and an exponential average of
+    the image view ratio over about `tau_s` for poses without world landmarks."""
 
     profile: Profile
     tau_s: float = 1.0
+    window_s: float = 1.5
     ratio: float = math.nan
     _t: float | None = None
+    _yaws: deque = field(default_factory=deque)
 
-    def update(self, t: float, ratio: float, usable: bool) -> str:
+    def update(self, t: float, ratio: float, usable: bool, yaw: float = math.nan) -> str:
         if usable and math.isfinite(ratio):
             if not math.isfinite(self.ratio) or self._t is None or t - self._t > 2.0:
                 self.ratio = ratio
@@ -42,11 +47,19 @@ class ViewTracker:
                 a = 1.0 - math.exp(-(t - self._t) / self.tau_s)
                 self.ratio += a * (ratio - self.ratio)
             self._t = t
+        if usable and math.isfinite(yaw):
+            self._yaws.append((t, yaw))
+        while self._yaws and self._yaws[0][0] < t - self.window_s:
+            self._yaws.popleft()
         return self.view
 
     @property
+    def yaw(self) -> float:
+        return statistics.median(y for _, y in self._yaws) if self._yaws else math.nan
+
+    @property
     def view(self) -> str:
-        return view_of(self.ratio, self.profile)
+        return view_of(self.ratio, self.profile, self.yaw)
 
 
 @dataclass
@@ -123,6 +136,7 @@ class Analyzer:
         self.positions: list[bool] = []
         self.heights: list[float] = []
         self.bends: list[float] = []
+        self.shoulder_ys: list[float] = []  # image y of the shoulders (pixels), for the planted-hands check
 
     def feed(self, pose: PoseFrame) -> FrameUpdate:
         t = pose.t
@@ -151,11 +165,12 @@ class Analyzer:
         in_position = self._in_position(m) or self._in_position_front(m, world)
         image_height, bend = (self.signal.update(t, image, side_weights(pose.visibility), in_position) if m.found
                               else (math.nan, math.nan))
-        view = self.view.update(t, m.view_ratio, in_position)
+        view = self.view.update(t, m.view_ratio, in_position, m.view_yaw_deg)
         height = self._rep_height(view, m.shoulder_drop, image_height)
         self.positions.append(in_position)
         self.heights.append(height)
         self.bends.append(bend)
+        self.shoulder_ys.append(float(np.nanmean(image[[L_SHOULDER, R_SHOULDER], 1])) if m.found else math.nan)
         m.view = view if m.found else "unknown"
         if m.found:
             if policy(view).elbow == "nearer_image":
@@ -262,10 +277,12 @@ class Analyzer:
         asks for is not seen there. What is seen: the hands on the floor holding the shoulders up (`supported`)
         and a torso (shoulders to hips, world) that lies, not stands, so standing and walking stay out."""
         p = self.profile
-        # The held view (smoothed over in-position frames), or this frame's own before anything was in position:
-        # a front view whose legs fold from the start would otherwise never get a view to be judged in.
-        view = self.view.view if self.view.view != "unknown" else view_of(m.view_ratio, p)
-        if not (m.found and m.supported and m.visibility > p.min_visibility and view == "front"):
+        # The torso seen end-on: the image view ratio (shoulder width over torso length) held over in-position
+        # frames, or this frame's own before anything was in position (a front view whose legs fold from the start
+        # would otherwise never get one). Not the yaw: it names the camera's side, while this asks whether the
+        # torso lies along the line of sight; a squat or a stand faces a front camera too (yaw 0, ratio 0.5-1).
+        ratio = self.view.ratio if math.isfinite(self.view.ratio) else m.view_ratio
+        if not (m.found and m.supported and m.visibility > p.min_visibility and view_of(ratio, p) == "front"):
             return False
         d = (world[L_HIP] + world[R_HIP] - world[L_SHOULDER] - world[R_SHOULDER]) / 2
         n = float(np.linalg.norm(d))
@@ -315,6 +332,15 @@ class Analyzer:
             for name in ("elbow_deg", "elbow_image_deg", "elbow_world_deg")]
         if not any(_bends(e, p.rep_min_elbow_range_deg) for e in series):
             return "the shoulders moved but the elbows did not bend and straighten"
+        # Planted hands: in a push-up the shoulders come down onto the hands, so their height above the wrists
+        # changes by about as much as the shoulders travel (0.4-9 times on the shared and rendered clips; a camera
+        # following the person keeps the shoulders still in the image). Arms hanging from a bent-over body (a
+        # deadlift seen from the front: 0.07-0.09) carry the hands along, and straight arms tipping forward (kneeling
+        # into a plank, seen from above) keep the shoulders an arm's length from the hands: the height barely changes.
+        travel = _spread(np.array(self.shoulder_ys[span.start:span.end + 1], float))
+        approach = _spread(np.array([f.shoulder_height_px for f in frames], float))
+        if travel > 0 and approach < p.rep_min_shoulder_approach_share * travel:
+            return "the shoulders did not come down onto the hands (straight arms tipping, or hanging in a lift)"
         return ""
 
     def _rep_view(self, span) -> str:
@@ -330,6 +356,12 @@ class Analyzer:
         return Analysis(source=dict(source or {}), model=model, profile=self.profile.name,
                         summary=summarise(self.reps, self.frames, self.profile), reps=list(self.reps),
                         frames=self.frames, people=dict(people or {}), incomplete=list(self.incomplete))
+
+
+def _spread(values: np.ndarray) -> float:
+    """The 5th-95th percentile range of a series (NaN-tolerant; 0 when nothing is finite)."""
+    values = values[np.isfinite(values)]
+    return float(np.percentile(values, 95) - np.percentile(values, 5)) if len(values) else 0.0
 
 
 def _bends(elbow: np.ndarray, min_range: float) -> bool:

@@ -53,6 +53,10 @@ class FrameMeasures:
     # The arm's image length, shoulder-elbow plus elbow-wrist (pixels, the same weighting): its full length wherever
     # both bones are seen square, which is what the shoulders' height is when the arm is straight under them.
     arm_px: float = math.nan
+    # Which way the body faces the camera: the shoulder and hip lines' angle out of the image plane (world, degrees;
+    # 0 from the front or behind, 90 from the side). Unlike view_ratio it does not change as the torso pitches toward
+    # or away from a low or high camera, which swings the image torso length through every rep.
+    view_yaw_deg: float = math.nan
 
     def to_row(self) -> dict:
         return asdict(self)
@@ -80,11 +84,19 @@ def body_line_of(m: FrameMeasures, view: str, knee: bool) -> float:
     return m.line_world_knee if knee else m.line_world_ankle
 
 
-def view_of(view_ratio: float, profile) -> str:
-    """side / oblique / front from the image shoulder width against the image torso length (one rule, used by
-    the per-frame measures and the analyzer's held view)."""
+def view_of(view_ratio: float, profile, yaw_deg: float = math.nan) -> str:
+    """side / oblique / front (one rule, used by the per-frame measures and the analyzer's held view).
+
+    From the body's yaw to the camera (world shoulder and hip lines) when known: it reads the camera's azimuth
+    whatever the torso's pitch. Otherwise from the image shoulder width against the image torso length, which a
+    low front camera swings between 0.9 and 1.8 within each rep (omartarek_pushup) as the torso pitches. No body
+    seen in the image (no ratio): unknown."""
     if not view_ratio == view_ratio:
         return "unknown"
+    if yaw_deg == yaw_deg:
+        if yaw_deg >= profile.view_side_min_yaw_deg:
+            return "side"
+        return "oblique" if yaw_deg > profile.view_front_max_yaw_deg else "front"
     if view_ratio < profile.view_side_max_ratio:
         return "side"
     return "oblique" if view_ratio < profile.view_front_min_ratio else "front"
@@ -110,6 +122,14 @@ def frame_measures(t: float, image: np.ndarray, world: np.ndarray, visibility: n
 # to the last bit: another CPU or library may round differently.
 
 _NAN = math.nan
+
+
+def _yaw3(a: list, b: list) -> float:
+    """The angle of the segment a-b out of the image plane (world x right, y down, z away), 0-90 degrees."""
+    dx, dy, dz = b[0] - a[0], b[1] - a[1], b[2] - a[2]
+    if not (dx == dx and dy == dy and dz == dz) or (dx == 0.0 and dy == 0.0 and dz == 0.0):
+        return _NAN
+    return math.degrees(math.atan2(abs(dz), math.sqrt(dx * dx + dy * dy)))
 
 
 def _div(a: float, b: float) -> float:
@@ -252,6 +272,7 @@ def measure_frame(image: np.ndarray, world: np.ndarray, visibility: np.ndarray, 
     tx, ty = ((ls[0] + rs[0]) - (lh[0] + rh[0])) / 2, ((ls[1] + rs[1]) - (lh[1] + rh[1])) / 2
     img_torso = math.sqrt(tx * tx + ty * ty)
     view_ratio = _div(img_sh_w, img_torso)
+    view_yaw_deg = _nanmean2(_yaw3(wld[L_SHOULDER], wld[R_SHOULDER]), _yaw3(wld[L_HIP], wld[R_HIP]))
 
     key_vis = [float(visibility[j]) for j in KEY_JOINTS if visibility[j] == visibility[j]]
     vis = sum(key_vis) / len(key_vis) if key_vis else _NAN
@@ -261,13 +282,14 @@ def measure_frame(image: np.ndarray, world: np.ndarray, visibility: np.ndarray, 
     in_plank = incline < profile.plank_incline_max_deg and supported and straight and vis > profile.min_visibility
     knee_down = knee_bent and in_plank
     side_best = elbow_img[0] if w0 >= w1 else elbow_img[1]
-    view = view_of(view_ratio, profile)
+    view = view_of(view_ratio, profile, view_yaw_deg)
     elbow_deg = side_best if policy(view).elbow == "nearer_image" else elbow_world_deg  # the view policy's source
     return {"elbow_deg": elbow_deg, "elbow_image_deg": elbow_image_deg, "elbow_world_deg": elbow_world_deg,
             "body_line": body_line, "line_image_ankle": line_image_ankle, "line_image_knee": line_image_knee,
             "line_world_ankle": line_world_ankle, "line_world_knee": line_world_knee, "hip_angle_deg": hip_angle,
             "knee_deg": knee_deg, "hand_width": hand_width, "elbow_flare_deg": flare, "incline_deg": incline,
-            "view_ratio": view_ratio, "shoulder_drop": shoulder_drop, "visibility": vis, "supported": supported,
+            "view_ratio": view_ratio, "view_yaw_deg": view_yaw_deg, "shoulder_drop": shoulder_drop, "visibility": vis,
+            "supported": supported,
             "straight": straight, "knee_down": knee_down, "in_plank": in_plank, "view": view,
             "shoulder_height_px": shoulder_height_px, "arm_px": arm_px}
 

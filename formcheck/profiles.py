@@ -147,7 +147,19 @@ class Profile:
     # shoulder landmarks at the bottom are not a push-up.
     rep_min_in_position_share: float = 0.7
     rep_min_elbow_range_deg: float = 20.0
-    # View: image shoulder width / image torso length below this is a side view, above the next a front view.
+    # ... and the shoulders must come down onto the hands: their image height above the wrists must change by at least
+    # this share of their own image travel (push-ups on the shared, pushfit and rendered clips: 0.42 and up; a deadlift
+    # filmed from the front, arms hanging: 0.07-0.09).
+    rep_min_shoulder_approach_share: float = 0.3
+    # View, from the body's yaw to the camera (world shoulder and hip lines, 0 = facing it, 90 = side on): at or
+    # above the first a side view, at or below the second a front (or back) view, oblique between. Measured on the
+    # synthetic `views` suite and the shared clips (median per clip): front cameras read 2-11 degrees, oblique-front
+    # 33-50, oblique-side 66-74, side 66-87; the side bound keeps oblique-side cameras judged as side views, as the
+    # image-ratio rule below did.
+    view_side_min_yaw_deg: float = 60.0
+    view_front_max_yaw_deg: float = 20.0
+    # Without world landmarks: image shoulder width / image torso length below this is a side view, above the next a
+    # front view.
     view_side_max_ratio: float = 0.45
     view_front_min_ratio: float = 1.3
     # A rep judged from frames whose mean key-joint visibility is below this is marked uncertain.

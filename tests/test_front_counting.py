@@ -91,18 +91,15 @@ def test_no_reps_from_other_movements_seen_from_the_front(segments, view):
     assert analyze_track(clip(*segments, view=view, noise_px=1.0, seed=5)).summary.reps == 0
 
 
-KNOWN_TILT = pytest.mark.xfail(strict=True, reason="known limit: from a camera looking down, straight arms tilting "
-                               "toward the camera (kneeling to plank with the hands planted) shorten in the image "
-                               "like bending ones, and the shoulders' image height dips by the counter's swing")
-
-
 @pytest.mark.parametrize("segments", [
     (standing(4.0, "curl", 4),),
     (standing(4.0, "squat", 3),),
     (walk(3.0),),
     (hold(1.0, "stand"), move(1.5, "kneel"), hold(1.0, "kneel"), move(1.5), hold(1.0, "stand")),
-    pytest.param((hold(1.0, "kneel"), move(1.5), hold(2.0, "plank"), move(1.5, "kneel"), hold(1.0, "stand")),
-                 marks=KNOWN_TILT),
+    # From a camera looking down, straight arms tilting toward the camera (kneeling to plank, hands planted)
+    # shorten in the image like bending ones; the shoulders do not come down onto the hands (analyzer's
+    # planted-hands check), which is what keeps it out.
+    (hold(1.0, "kneel"), move(1.5), hold(2.0, "plank"), move(1.5, "kneel"), hold(1.0, "stand")),
 ], ids=["curls", "squats", "walk", "stand-kneel-stand", "down-to-plank-and-up"])
 def test_no_reps_from_other_movements_seen_from_a_high_front_camera(segments):
     assert analyze_track(clip(*segments, view=HIGH_FRONT, noise_px=1.0, seed=5)).summary.reps == 0
