@@ -74,7 +74,13 @@ def judge_rep(index: int, span: RepSpan, frames: list[FrameMeasures], view: str,
     hands = _col(frames, "hand_width")
     flare = _col(frames, "elbow_flare_deg")
     if np.isfinite(elbow).any():
-        b = int(np.nanargmin(elbow))
+        # The bottom is sought up to the top after the rep (when the shoulders were highest): the frames after it,
+        # kept until the top has settled, can hold the next rep's descent, whose low elbow is not this rep's bottom
+        # (apka_pushups' 0.55 s reps: bottom and "top" were both read on the next descent, 62-69 degrees).
+        search = np.isfinite(elbow) & (t <= span.top_t + 1e-9)
+        if not search.any():
+            search = np.isfinite(elbow)
+        b = int(np.flatnonzero(search)[int(np.argmin(elbow[search]))])
         min_elbow, bottom_t = float(elbow[b]), float(t[b])
         after = elbow[b:]
         top_elbow = float(np.nanmax(after)) if np.isfinite(after).any() else math.nan
