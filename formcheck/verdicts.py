@@ -85,6 +85,8 @@ def judge_rep(index: int, span: RepSpan, frames: list[FrameMeasures], view: str,
         after = elbow[b:]
         top_elbow = float(np.nanmax(after)) if np.isfinite(after).any() else math.nan
         top_t = float(t[b + int(np.nanargmax(after))]) if np.isfinite(after).any() else span.end_t
+        if np.isfinite(after).any():
+            top_elbow += _between_samples(elbow, b + int(np.nanargmax(after)))
     else:
         min_elbow = top_elbow = math.nan
         bottom_t, top_t = span.bottom_t, span.end_t
@@ -198,6 +200,21 @@ def _top_frames(height: np.ndarray, values: np.ndarray) -> np.ndarray:
     if np.isfinite(height[known]).sum() < 3:
         return known
     return known & (height >= np.nanpercentile(height[known], TOP_SHARE_PCT))
+
+
+def _between_samples(x: np.ndarray, k: int) -> float:
+    """How far a peak of x at sample k rises between the samples around it: the vertex of the parabola through
+    x[k-1], x[k], x[k+1] (a joint's path is smooth, so locally quadratic at its turning point), 0 when k is at an
+    end or not a peak. A fast rep's top is a turn of a few hundredths of a second, and at 15 samples a second the
+    best sample can miss it by several degrees; the vertex is no higher than x[k] plus an eighth of the peak's
+    second difference, so a lone high sample cannot run away."""
+    if k <= 0 or k >= len(x) - 1 or not np.isfinite(x[k - 1:k + 2]).all():
+        return 0.0
+    a, c, b = float(x[k - 1]), float(x[k]), float(x[k + 1])
+    curve = 2.0 * c - a - b
+    if curve <= 0 or c < a or c < b:
+        return 0.0
+    return (a - b) ** 2 / (8.0 * curve)
 
 
 def _median_noise(x: np.ndarray) -> float:

@@ -279,3 +279,21 @@ def test_a_reps_bottom_is_never_read_on_the_next_descent():
     for rep in analysis.reps:
         assert rep.top_elbow_deg > 165, (rep.index, rep.top_elbow_deg)
         assert "NO_LOCKOUT" not in rep.faults and rep.bottom_s < rep.end_s
+
+
+def test_a_top_between_two_samples_is_read_from_the_samples_around_it():
+    """At 15 samples a second a fast rep's top falls between samples: the best sample misses it by several degrees.
+    The vertex of the parabola through the best sample and its neighbours recovers a smooth turn's peak, adds
+    nothing to a peak sampled dead on (symmetric neighbours) and nothing at the ends or off a peak."""
+    from formcheck.verdicts import _between_samples
+
+    dt, peak = 1 / 15, 176.0
+    for offset in (0.0, 0.2, 0.4, -0.3):  # where the true top lies, in sample intervals from the best sample
+        x = np.array([peak - 900.0 * ((i - offset) * dt) ** 2 for i in range(-3, 4)])  # 900 deg/s^2 about the top
+        k = int(np.argmax(x))
+        assert x[k] + _between_samples(x, k) == pytest.approx(peak, abs=1e-9)
+        assert x[k] < peak or offset == 0.0
+    flat = np.array([170.0, 175.0, 170.0])
+    assert _between_samples(flat, 1) == 0.0  # sampled dead on
+    assert _between_samples(flat, 0) == 0.0 and _between_samples(np.array([1.0, 2.0, 3.0]), 1) == 0.0
+    assert _between_samples(np.array([170.0, np.nan, 165.0]), 1) == 0.0
