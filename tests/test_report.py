@@ -226,8 +226,9 @@ def _open(p, path: Path, width: int = 1280):
 @pytest.mark.slow
 def test_report_in_headless_chromium(tmp_path):
     sync_playwright = _browser()
-    out, analysis = _full_report(tmp_path)
-    index = write_index([IndexRow("alvolate_push_up.mp4", analysis, report=out.name)], tmp_path / "index.html")
+    out, analysis = _full_report(tmp_path, "joelo_pushup3")  # 15 s, a faulted rep: a thumbnail to render
+    assert any(r.faults for r in analysis.reps)
+    index = write_index([IndexRow("joelo_pushup3.mp4", analysis, report=out.name)], tmp_path / "index.html")
     shots = Path(os.environ.get("FORMCHECK_SCREENSHOTS", tmp_path))
     shots.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
