@@ -58,8 +58,9 @@ def test_image_flare_of_an_arm_seen_from_the_front(flare):
     assert math.isnan(image_flare_deg(offset, 0.0)) and math.isnan(image_flare_deg(float("nan"), length))
 
 
-def _one_rep(bottom: float):
-    a = analyze_track(clip(pushups(2, bottom=bottom), view="side"))
+def _first_rep(track):
+    """The first rep of a kinematic clip: the rep, its frames and a span over them, to judge again with changes."""
+    a = analyze_track(track)
     rep = a.reps[0]
     frames = [f for f in a.frames if rep.start_s <= f.t <= rep.end_s]
     b = int(np.argmin([abs(f.t - rep.bottom_s) for f in frames]))
@@ -67,6 +68,10 @@ def _one_rep(bottom: float):
                    end_t=rep.end_s, top_t=rep.end_s, descent_t=rep.start_s, top_start_h=0.0, bottom_h=0.0,
                    top_end_h=0.0)
     return rep, frames, span
+
+
+def _one_rep(bottom: float):
+    return _first_rep(clip(pushups(2, bottom=bottom), view="side"))
 
 
 def test_a_short_rep_whose_shoulders_stay_up_is_still_shallow():
@@ -97,14 +102,7 @@ def test_a_deep_rep_keeps_its_depth_verdict():
 
 
 def _front_rep(hands: float):
-    a = analyze_track(clip(pushups(2, hands=hands), view="front"))
-    rep = a.reps[0]
-    frames = [f for f in a.frames if rep.start_s <= f.t <= rep.end_s]
-    b = int(np.argmin([abs(f.t - rep.bottom_s) for f in frames]))
-    span = RepSpan(start=0, bottom=b, end=len(frames) - 1, start_t=rep.start_s, bottom_t=rep.bottom_s,
-                   end_t=rep.end_s, top_t=rep.end_s, descent_t=rep.start_s, top_start_h=0.0, bottom_h=0.0,
-                   top_end_h=0.0)
-    return rep, frames, span
+    return _first_rep(clip(pushups(2, hands=hands), view="front"))
 
 
 def test_hand_width_is_read_at_the_top_of_the_rep():
