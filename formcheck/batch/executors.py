@@ -224,7 +224,7 @@ class DaskExecutor:
         return f"Dask scheduler {self.address}" if self.address else f"a local Dask cluster of {self.workers} worker{'s' if self.workers != 1 else ''}"
 
     def run(self, jobs: list[dict], on_progress: OnProgress, on_result: OnResult, should_stop: ShouldStop) -> bool:
-        from distributed import Client, LocalCluster, as_completed
+        from distributed import Client, LocalCluster
 
         cluster = None
         try:
@@ -241,31 +241,54 @@ class DaskExecutor:
         except OSError as exc:
             raise FormcheckError(f"cannot reach the Dask scheduler at {self.address}: {exc}") from None
         try:
-            futures = {client.submit(process_clip, job, pure=False): job for job in jobs}
-            pending = as_completed(list(futures))
-            while not pending.is_empty():
-                if should_stop():
-                    client.cancel(list(futures))
+            # A clip that was running on a worker when another clip killed it counts as having failed there too, so
+            # with two workers an innocent clip can meet the crashing one's two tries and be given up (KilledWorker).
+            # Such clips are tried once more afterwards, alone: only a clip that kills its worker then is reported.
+            suspects: list[dict] = []
+            if not self._drain(client, jobs, on_progress, on_result, should_stop, suspects):
+                return False
+            for job in suspects:
+                if not self._drain(client, [job], on_progress, on_result, should_stop, None):
                     return False
-                if not pending.has_ready():
-                    time.sleep(POLL_S)
-                    continue
-                for f in pending.next_batch(block=False):
-                    job = futures[f]
-                    try:
-                        result = f.result()
-                    except Exception as exc:  # KilledWorker and the like: the clip took its worker down
-                        what = ("the Dask worker process died on this clip each time it was tried (KilledWorker)"
-                                if type(exc).__name__ == "KilledWorker" else
-                                f"the Dask worker failed on this clip ({type(exc).__name__}: {exc})")
-                        result = _crashed(job, " ".join(what.split())[:300])
-                    on_progress(job["id"], result.get("frames", 0))
-                    on_result(result)
             return True
         finally:
             client.close()
             if cluster is not None:
                 cluster.close()
+
+
+    @staticmethod
+    def _drain(client, jobs: list[dict], on_progress: OnProgress, on_result: OnResult, should_stop: ShouldStop,
+               suspects: list[dict] | None) -> bool:
+        """Run `jobs` on the cluster and report each result; a KilledWorker clip goes to `suspects` when given (to be
+        tried again alone), else it is reported as crashed. False when stopped."""
+        from distributed import as_completed
+
+        futures = {client.submit(process_clip, job, pure=False): job for job in jobs}
+        pending = as_completed(list(futures))
+        while not pending.is_empty():
+            if should_stop():
+                client.cancel(list(futures))
+                return False
+            if not pending.has_ready():
+                time.sleep(POLL_S)
+                continue
+            for f in pending.next_batch(block=False):
+                job = futures[f]
+                try:
+                    result = f.result()
+                except Exception as exc:  # KilledWorker and the like: the clip took its worker down
+                    killed = type(exc).__name__ == "KilledWorker"
+                    if killed and suspects is not None:
+                        suspects.append(job)
+                        continue
+                    what = ("the Dask worker process died on this clip each time it was tried, the last time alone "
+                            "(KilledWorker)" if killed else
+                            f"the Dask worker failed on this clip ({type(exc).__name__}: {exc})")
+                    result = _crashed(job, " ".join(what.split())[:300])
+                on_progress(job["id"], result.get("frames", 0))
+                on_result(result)
+        return True
 
 
 def make_executor(name: str, workers: int, address: str | None = None):
