@@ -13,10 +13,11 @@ foreshortens that length and the shoulders' height alike, so the ratio stays in 
 camera, from the side or the front: about 2 at the top, 1 with the elbows at 90 degrees, like the world signal.
 
 `bend_deg` is the elbow angle implied by how far the shoulder has come toward the hand: the shoulder-hand image
-distance over the arm's top length, as a two-equal-bone arm (law of cosines). From the front the landmarker draws a
-bent arm straight but short (wide_3_front: image elbow 165-178 degrees at true 80-degree bottoms, the arm 30% shorter),
-so this shortening is what a front view shows of the elbows bending; it reads deeper than the true angle when the
-upper arm points away from the camera, so it is evidence of a bend, never a depth for the verdicts.
+distance over the arm's top length, as a two-equal-bone arm (law of cosines, foreshortening.bend_for_height_share).
+From the front the landmarker draws a bent arm straight but short (wide_3_front: image elbow 165-178 degrees at true
+80-degree bottoms, the arm 30% shorter), so this shortening is what a front view shows of the elbows bending; it
+reads deeper than the true angle when the upper arm points away from the camera, so it is evidence of a bend, never
+a depth for the verdicts.
 
 Plain floats, one frame at a time, causal: live and whole-clip analysis read the same values.
 """
@@ -27,9 +28,41 @@ import math
 from bisect import bisect_left, insort
 from collections import deque
 
+from .foreshortening import bend_for_height_share
 from .track import L_ELBOW, L_SHOULDER, L_WRIST, R_ELBOW, R_SHOULDER, R_WRIST
 
 ARMS = ((L_SHOULDER, L_ELBOW, L_WRIST), (R_SHOULDER, R_ELBOW, R_WRIST))
+
+
+class WindowQuantile:
+    """A quantile of the values seen over the last `window_s`, kept sorted as they come and go (a frame costs a
+    bisect, not a sort). The quantile is taken as `foreshortening.high_percentile` takes it."""
+
+    def __init__(self, window_s: float, quantile: float):
+        self.window_s = window_s
+        self.quantile = quantile
+        self._seen: deque = deque()
+        self._sorted: list[float] = []
+
+    def __len__(self) -> int:
+        return len(self._sorted)
+
+    def reset(self) -> None:
+        self._seen.clear()
+        self._sorted = []
+
+    def add(self, t: float, value: float) -> None:
+        self._seen.append((t, value))
+        insort(self._sorted, value)
+
+    def forget(self, t: float) -> None:
+        """Drop the values seen more than `window_s` before `t`."""
+        while self._seen and t - self._seen[0][0] > self.window_s:
+            del self._sorted[bisect_left(self._sorted, self._seen.popleft()[1])]
+
+    def value(self) -> float:
+        ys = self._sorted
+        return ys[min(len(ys) - 1, int(self.quantile * len(ys)))]
 
 
 class HandAnchor:
@@ -44,25 +77,18 @@ class HandAnchor:
     is read as it is (the jumps run along the forearm). Out of position nothing is learnt."""
 
     def __init__(self, window_s: float, quantile: float = 0.9):
-        self.window_s = window_s
-        self.quantile = quantile
-        self._seen: deque = deque()
-        self._sorted: list[float] = []  # the image heights in the window, kept sorted
+        self._window = WindowQuantile(window_s, quantile)
 
     def reset(self) -> None:
-        self._seen.clear()
-        self._sorted = []
+        self._window.reset()
 
     def update(self, t: float, x: float, y: float, in_position: bool) -> tuple[float, float]:
         if in_position and x == x and y == y:
-            self._seen.append((t, y))
-            insort(self._sorted, y)
-        while self._seen and t - self._seen[0][0] > self.window_s:
-            del self._sorted[bisect_left(self._sorted, self._seen.popleft()[1])]
-        if not in_position or not self._sorted:
+            self._window.add(t, y)
+        self._window.forget(t)
+        if not in_position or not len(self._window):
             return x, y
-        ys = self._sorted
-        return x, ys[min(len(ys) - 1, int(self.quantile * len(ys)))]
+        return x, self._window.value()
 
 
 class ArmScale:
@@ -72,26 +98,20 @@ class ArmScale:
     window that holds a top at any push-up tempo; outside position nothing is learnt."""
 
     def __init__(self, window_s: float, quantile: float, min_samples: int = 3):
-        self.window_s = window_s
-        self.quantile = quantile
         self.min_samples = min_samples
-        self._seen: deque = deque()
-        self._sorted: list[float] = []
+        self._window = WindowQuantile(window_s, quantile)
 
     def reset(self) -> None:
-        self._seen.clear()
-        self._sorted = []
+        self._window.reset()
 
     def update(self, t: float, length: float, in_position: bool) -> float:
         """Learn from an in-position frame; the current reference length (NaN before min_samples frames)."""
         if in_position and length == length and length > 0:
-            self._seen.append((t, length))
-            insort(self._sorted, length)
-            while self._seen and t - self._seen[0][0] > self.window_s:
-                del self._sorted[bisect_left(self._sorted, self._seen.popleft()[1])]
-        if len(self._sorted) < self.min_samples:
+            self._window.add(t, length)
+            self._window.forget(t)
+        if len(self._window) < self.min_samples:
             return math.nan
-        return self._sorted[min(len(self._sorted) - 1, int(self.quantile * len(self._sorted)))]
+        return self._window.value()
 
 
 class ImageRepSignal:
@@ -130,11 +150,5 @@ class ImageRepSignal:
         self.reference = ref
         if not (total > 0 and ref > 0):
             return math.nan, math.nan
-        return 2.0 * rise / total / ref, bend_from_span(span / total / ref)
+        return 2.0 * rise / total / ref, bend_for_height_share(span / total / ref)
 
-
-def bend_from_span(share: float) -> float:
-    """The elbow angle (degrees) at which an arm of two equal bones spans `share` of its straight length."""
-    if share != share:
-        return math.nan
-    return math.degrees(2.0 * math.asin(max(0.0, min(1.0, share))))

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from formcheck.analyzer import Analyzer, analyze_track
+from formcheck.foreshortening import bend_for_height_share
 from formcheck.profiles import ARTICLE
-from formcheck.rep_signal import ArmScale, HandAnchor, bend_from_span
+from formcheck.rep_signal import ArmScale, HandAnchor
 from formcheck.track import L_ANKLE, L_KNEE, L_SHOULDER, L_WRIST, R_ANKLE, R_KNEE, R_SHOULDER, PoseTrack
 
 from kinematic import Camera, clip, hold, move, pushups, rest, standing, truth, walk
@@ -222,11 +223,11 @@ def test_arm_scale_is_a_high_quantile_over_its_window():
     assert ref == 80.0  # the old lengths have left the window
 
 
-def test_bend_from_span():
-    assert bend_from_span(1.0) == pytest.approx(180.0)
-    assert bend_from_span(math.sqrt(0.5)) == pytest.approx(90.0)
-    assert bend_from_span(1.3) == pytest.approx(180.0)
-    assert math.isnan(bend_from_span(math.nan))
+def test_bend_from_the_shoulder_to_wrist_span():
+    assert bend_for_height_share(1.0) == pytest.approx(180.0)
+    assert bend_for_height_share(math.sqrt(0.5)) == pytest.approx(90.0)
+    assert bend_for_height_share(1.3) == pytest.approx(180.0)
+    assert math.isnan(bend_for_height_share(math.nan))
 
 
 def test_a_sideways_swing_at_a_still_top_with_a_bent_image_elbow_is_not_a_rep():
