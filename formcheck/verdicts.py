@@ -82,11 +82,11 @@ def judge_rep(index: int, span: RepSpan, frames: list[FrameMeasures], view: str,
             search = np.isfinite(elbow)
         b = int(np.flatnonzero(search)[int(np.argmin(elbow[search]))])
         min_elbow, bottom_t = float(elbow[b]), float(t[b])
-        after = elbow[b:]
-        top_elbow = float(np.nanmax(after)) if np.isfinite(after).any() else math.nan
-        top_t = float(t[b + int(np.nanargmax(after))]) if np.isfinite(after).any() else span.end_t
-        if np.isfinite(after).any():
-            top_elbow += _between_samples(elbow, b + int(np.nanargmax(after)))
+        if np.isfinite(elbow[b:]).any():
+            k = b + int(np.nanargmax(elbow[b:]))  # the top after the bottom, read between samples
+            top_elbow, top_t = float(elbow[k]) + _between_samples(elbow, k), float(t[k])
+        else:
+            top_elbow, top_t = math.nan, span.end_t
     else:
         min_elbow = top_elbow = math.nan
         bottom_t, top_t = span.bottom_t, span.end_t

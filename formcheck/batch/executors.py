@@ -256,7 +256,6 @@ class DaskExecutor:
             if cluster is not None:
                 cluster.close()
 
-
     @staticmethod
     def _drain(client, jobs: list[dict], on_progress: OnProgress, on_result: OnResult, should_stop: ShouldStop,
                suspects: list[dict] | None) -> bool:
