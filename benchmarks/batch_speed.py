@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from formcheck.batch import BatchOptions, run_batch  # noqa: E402
 from formcheck.batch.inputs import expand_inputs  # noqa: E402
-from formcheck.track import is_track_path  # noqa: E402
+from formcheck.pose.track import is_track_path  # noqa: E402
 from speed import cpu_model  # noqa: E402  (benchmarks/speed.py, beside this script)
 
 

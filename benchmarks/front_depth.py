@@ -1,6 +1,6 @@
 """Front and oblique measures against the synthetic truth, per view (issue 13 item 3): the elbow angle at the bottom
 of each rep as the analyzer reads it (world 3D off the side view), recovered from bone lengths
-(formcheck/foreshortening.py, anatomical depth signs, or the signs the landmarker's image depth gives), and the
+(formcheck/measure/foreshortening.py, anatomical depth signs, or the signs the landmarker's image depth gives), and the
 hand width from world against image geometry.
 
 Input: a folder of rendered synthetic clips, each NAME.truth.json (from `formcheck synth`) beside NAME.track.npz
@@ -22,9 +22,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from formcheck.analyzer import analyze_track  # noqa: E402
-from formcheck.foreshortening import high_percentile, recovered_elbow_deg  # noqa: E402
-from formcheck.track import PoseTrack  # noqa: E402
+from formcheck.judge.analyzer import analyze_track  # noqa: E402
+from formcheck.measure.foreshortening import high_percentile, recovered_elbow_deg  # noqa: E402
+from formcheck.pose.track import PoseTrack  # noqa: E402
 
 ARMS = ((11, 13, 15), (12, 14, 16))
 

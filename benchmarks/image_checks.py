@@ -6,7 +6,7 @@
 Each SUITE:TRACKS pair is a rendered suite (NAME.truth.json and NAME.joints.npz, the model's exact joints and their
 exact image projection) and the landmarker's saved tracks of its videos (NAME.track.npz). Four tables:
 
-- flare: the image flare (formcheck.foreshortening.image_flare_deg: the elbow's image offset from its shoulder
+- flare: the image flare (formcheck.measure.foreshortening.image_flare_deg: the elbow's image offset from its shoulder
   against the upper arm's top-of-rep image length, both in shoulder widths of the same frame) at each rep's bottom,
   from the exact projection and from the landmarker, against the true flare; front and oblique-front cameras.
 - landmarks: the landmarker's 2D error at the bottom (shoulder, elbow, wrist; median over both arms, in shoulder
@@ -32,8 +32,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from formcheck.foreshortening import image_flare_deg, share_at  # noqa: E402
-from formcheck.pipeline import analyze_track_file  # noqa: E402
+from formcheck.measure.foreshortening import image_flare_deg, share_at  # noqa: E402
+from formcheck.pipeline.analyze import analyze_track_file  # noqa: E402
 
 LS, RS, LE, RE, LW, RW = 11, 12, 13, 14, 15, 16
 ARMS = ((LS, LE, LW), (RS, RE, RW))

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from formcheck.errors import ModelError  # noqa: E402
 from formcheck.live.session import LiveOptions, LiveSession  # noqa: E402
-from formcheck.models import resolve_model  # noqa: E402
+from formcheck.pose.models import resolve_model  # noqa: E402
 
 SHARED = Path(os.environ.get("FORMCHECK_SHARED", ROOT.parent / "shared"))
 

@@ -40,10 +40,10 @@ CHILD = r"""
 import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
 import inspect
-from formcheck.pipeline import run_stream
-from formcheck.pose import PoseEstimator
+from formcheck.pipeline.analyze import run_stream
+from formcheck.pose.landmarker import PoseEstimator
 from formcheck.profiles import ARTICLE
-from formcheck.sources import VideoSource
+from formcheck.pose.sources import VideoSource
 path, model, people, max_frames, kw = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), json.loads(sys.argv[6])
 src_kw = {"max_frames": max_frames or None}
 if kw.get("analysis_fps"):
@@ -51,7 +51,7 @@ if kw.get("analysis_fps"):
 source = VideoSource(path, **src_kw)
 run_kw = {k: v for k, v in kw.items() if k == "decode_ahead" and "decode_ahead" in inspect.signature(run_stream).parameters}
 if kw.get("workers", 1) > 1:  # parallel posing; as for one landmarker below, model loading is not timed
-    from formcheck.pipeline import run_parallel
+    from formcheck.pipeline.analyze import run_parallel
     estimators = [PoseEstimator(model, num_poses=people) for _ in range(kw["workers"])]
     t0 = time.perf_counter()
     analysis, _ = run_parallel(source, model, people, ARTICLE, kw["workers"], estimators=estimators)
@@ -95,7 +95,7 @@ def decode_frames(path: Path, max_frames: int, analysis_fps: float | None = None
     """(t, RGB frame) in memory, as the pipeline would pose them (sampled at `analysis_fps` when given)."""
     import cv2
 
-    from formcheck.sources import VideoSource
+    from formcheck.pose.sources import VideoSource
 
     source = VideoSource(path, max_frames=max_frames or None, analysis_fps=analysis_fps)
     return [(f.t, cv2.cvtColor(f.image, cv2.COLOR_BGR2RGB)) for f in source]
@@ -109,8 +109,8 @@ def time_landmarkers(model: str, people: int, frames, workers: int = 1) -> float
 
     import mediapipe as mp
 
-    from formcheck.pose import PoseEstimator
-    from formcheck.quiet import quiet_native_stderr
+    from formcheck.pose.landmarker import PoseEstimator
+    from formcheck.pose.quiet import quiet_native_stderr
 
     shares = [frames[i * len(frames) // workers:(i + 1) * len(frames) // workers] for i in range(workers)]
     estimators = [PoseEstimator(model, num_poses=people) for _ in range(workers)]
@@ -137,7 +137,7 @@ def time_decode_parallel(path: Path, max_frames: int, workers: int, analysis_fps
     """(b||): the video read as `workers` segments in as many threads (VideoSource.segment, as parallel.py reads)."""
     import threading
 
-    from formcheck.sources import VideoSource
+    from formcheck.pose.sources import VideoSource
 
     source = VideoSource(path, max_frames=max_frames or None, analysis_fps=analysis_fps)
     frames = min(source.info.frames, max_frames) if max_frames else source.info.frames
@@ -169,7 +169,7 @@ def run_cli(code: Path, path: Path, model: str, people: int, workers: int, analy
 
 def time_decode(path: Path, max_frames: int, analysis_fps: float | None = None) -> tuple[float, int]:
     """(b): VideoSource iterated, nothing kept (BGR frames, as the pipeline's source yields them)."""
-    from formcheck.sources import VideoSource
+    from formcheck.pose.sources import VideoSource
 
     source = VideoSource(path, max_frames=max_frames or None, analysis_fps=analysis_fps)
     n = 0
@@ -203,13 +203,13 @@ def main() -> int:
     ap.add_argument("--json", type=Path, default=None, help="write the numbers here")
     args = ap.parse_args()
     if args.workers is None:
-        from formcheck.parallel import default_workers
+        from formcheck.pose.parallel import default_workers
 
         args.workers = default_workers()
 
     print(f"machine: {machine()}")
     print(f"load average before: {load()}")
-    from formcheck.sources import VideoSource
+    from formcheck.pose.sources import VideoSource
 
     info = VideoSource(args.clip).info
     n_video = min(info.frames, args.max_frames) if args.max_frames else info.frames

@@ -1,7 +1,7 @@
 """Verdicts on rendered synthetic suites, per fault and per camera view, and each measure's error per view (issue 13).
 
     formcheck synth faults --out /tmp/synth/faults                   # render (CPU heavy)
-    python -c "from formcheck.pipeline import analyze_video; ..."     # or any way of saving NAME.track.npz
+    python -c "from formcheck.pipeline.analyze import analyze_video; ..."     # or any way of saving NAME.track.npz
     python benchmarks/synth_verdicts.py /tmp/synth/faults:/tmp/synth/faults-tracks /tmp/synth/combos:... [--json F]
 
 Each SUITE:TRACKS pair is a rendered suite folder (NAME.truth.json from the model's exact joints) and a folder of the
@@ -16,7 +16,7 @@ Measure errors are per-rep: the analyzer's value minus the truth's (depth = lowe
 ending the rep, body line = its worst offset, hand width, flare at the bottom), grouped by the view the analyzer
 judged the rep in (the view policy whose error figure applies) and by the fault of that measure the true rep has
 (its code; hand width splits into narrow and wide, which err in opposite directions) or "good": median and 90th
-percentile of |error|, and mean. formcheck/views.py takes the largest of the medians (the error depends on the true
+percentile of |error|, and mean. formcheck/measure/views.py takes the largest of the medians (the error depends on the true
 value, and either side can turn a verdict).
 """
 
@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from formcheck.faults import FAULTS
-from formcheck.pipeline import analyze_track_file
+from formcheck.pipeline.analyze import analyze_track_file
 
 TRUTH_OF = {"depth": "bottom_deg", "lockout": "top_after_deg", "hand_width": "hand_width", "flare": "flare_deg"}
 REP_OF = {"depth": "min_elbow_deg", "lockout": "top_elbow_deg", "body_line": "body_line_max",

@@ -13,18 +13,18 @@ The API in a few names (the CLI is a thin shell over these):
     update = analyzer.feed(pose_frame)        # PoseFrame from formcheck.PoseEstimator.process(frame)
 """
 
-from .lazy import lazy_exports
+from formcheck.lazy import lazy_exports
 
 # Imported on first use, so that `formcheck --help` and the light commands do not pay for numpy, OpenCV and the analyzer.
 __getattr__, __dir__ = lazy_exports(__name__, {
-    "Analyzer": "analyzer", "FrameUpdate": "analyzer", "analyze_track": "analyzer",
+    "Analyzer": "judge.analyzer", "FrameUpdate": "judge.analyzer", "analyze_track": "judge.analyzer",
     "FormcheckError": "errors", "ModelError": "errors", "SourceError": "errors", "TrackFileError": "errors",
-    "analyze_path": "pipeline", "analyze_track_file": "pipeline", "analyze_video": "pipeline",
-    "PoseEstimator": "pose", "extract_track": "pose",
+    "analyze_path": "pipeline.analyze", "analyze_track_file": "pipeline.analyze", "analyze_video": "pipeline.analyze",
+    "PoseEstimator": "pose.landmarker", "extract_track": "pose.landmarker",
     "ARTICLE": "profiles", "PROFILES": "profiles", "Profile": "profiles", "get_profile": "profiles",
-    "Analysis": "results", "Evidence": "results", "Rep": "results", "Summary": "results",
-    "Frame": "sources", "VideoSource": "sources",
-    "PoseFrame": "track", "PoseTrack": "track",
+    "Analysis": "judge.results", "Evidence": "judge.results", "Rep": "judge.results", "Summary": "judge.results",
+    "Frame": "pose.sources", "VideoSource": "pose.sources",
+    "PoseFrame": "pose.track", "PoseTrack": "pose.track",
 }, globals())
 
 __version__ = "0.1.0"

@@ -1,3 +1,3 @@
-from .cli import main
+from formcheck.cli import main
 
 main()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 
-from .faults import CODES, FAULT
+from formcheck.faults import CODES, FAULT
 
 
 @dataclass(frozen=True)
@@ -90,10 +90,10 @@ class Profile:
     bone_length_tolerance: float = 0.3
     arms_disagree_deg: float = 15.0
     # Depth from an image elbow angle is checked against the shoulders' image height above the hands at the bottom
-    # over the top of the rep (formcheck.foreshortening.bend_for_height_share: 2 asin(share) is the bend, for equal
+    # over the top of the rep (formcheck.measure.foreshortening.bend_for_height_share: 2 asin(share) is the bend, for equal
     # bones). That share's error, measured on the 92 side-judged reps of the rendered faults/combos/fast/views suites
     # (landmarker share minus the model's; benchmarks/image_checks.py, docs/synth.md): median |error| 0.03 on reps of
-    # good depth, 0.02 on shallow ones (90th percentiles 0.06, 0.03); the larger median, as in formcheck/views.py.
+    # good depth, 0.02 on shallow ones (90th percentiles 0.06, 0.03); the larger median, as in formcheck/measure/views.py.
     depth_height_share_error: float = 0.03
     # Joints the landmarker is unsure of: mean visibility of the key joints below this is not judged.
     min_visibility: float = 0.5
@@ -105,7 +105,7 @@ class Profile:
     # about 0.16 and one to 120 by 0.23 (tests/kinematic.py); the shoulder signal's noise in a still plank is
     # a few hundredths, and the elbow must bend and straighten too (rep_min_elbow_range_deg).
     rep_min_swing: float = 0.15
-    # The counter reads that height in the image (formcheck/rep_signal.py): the world landmarks' depth axis carries
+    # The counter reads that height in the image (formcheck/measure/rep_signal.py): the world landmarks' depth axis carries
     # the whole movement from the front and reads it flat there. Each hand rests on the floor: the lowest image
     # height of its wrist over the last hand_anchor_s in position (a 0.9 quantile, so a stray low reading is not
     # taken). That window is longer than a clap push-up's flight (about 0.3 s) and than the runs of frames in which

@@ -26,11 +26,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from formcheck.parallel import Chunk, ParallelPoser  # noqa: E402
-from formcheck.pipeline import run_parallel  # noqa: E402
-from formcheck.pose import PoseEstimator  # noqa: E402
+from formcheck.pose.parallel import Chunk, ParallelPoser  # noqa: E402
+from formcheck.pipeline.analyze import run_parallel  # noqa: E402
+from formcheck.pose.landmarker import PoseEstimator  # noqa: E402
 from formcheck.profiles import ARTICLE  # noqa: E402
-from formcheck.sources import VideoSource  # noqa: E402
+from formcheck.pose.sources import VideoSource  # noqa: E402
 
 CLIPS = ROOT.parent / "shared" / "clips"
 
@@ -79,7 +79,7 @@ def old_plan(first_t: float, duration_s: float, workers: int) -> list[Chunk]:
 def cost(path: Path, workers: int, args) -> None:
     """Wall and CPU seconds (this process, all threads) of posing and analysing one clip under three plans, in one
     run, landmarker loading included. CPU seconds are the steadier figure on a machine shared with other work."""
-    from formcheck.analyzer import Analyzer
+    from formcheck.judge.analyzer import Analyzer
 
     def timed(make) -> tuple[float, float, int]:
         source = VideoSource(path, analysis_fps=args.analysis_fps)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck.synth import kinematics as K
-from formcheck.track import N_LANDMARKS, PoseTrack
+from formcheck.pose.track import N_LANDMARKS, PoseTrack
 
 # Left-side and right-side MediaPipe indices (the rest, 0 = nose, are central).
 LEFT = [1, 2, 3, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31]

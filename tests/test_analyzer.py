@@ -12,9 +12,9 @@ import json
 import numpy as np
 import pytest
 
-from formcheck.analyzer import Analyzer, analyze_track
+from formcheck.judge.analyzer import Analyzer, analyze_track
 from formcheck.profiles import ARTICLE
-from formcheck.track import PoseFrame
+from formcheck.pose.track import PoseFrame
 
 from kinematic import clip, empty_track, hold, move, pushups, rep, rest, splice, standing, truth, walk
 
@@ -85,7 +85,7 @@ def test_80_degree_reps_are_deep_enough(view):
         assert "SHALLOW_DEPTH" not in r.faults
         assert r.min_elbow_deg < SHALLOW_LIMIT
         # An oblique view misreads the bottom elbow by up to ~50 degrees (docs/synth.md); it reads depth from the
-        # shoulders' height above the hands instead (formcheck.views), so depth is judged there too.
+        # shoulders' height above the hands instead (formcheck.measure.views), so depth is judged there too.
         assert "SHALLOW_DEPTH" not in r.not_assessable + r.borderline
 
 
@@ -193,7 +193,7 @@ def test_hand_width(view, hands, code):
         assert r.hand_width_ratio == pytest.approx(hands, abs=0.05)
         got = {"HANDS_TOO_NARROW", "HANDS_TOO_WIDE"} & set(r.faults)
         if view == "oblique" and code == "HANDS_TOO_NARROW":
-            # exact landmarks read it, but the landmarker reads close hands 0.47 too wide obliquely (formcheck/views.py)
+            # exact landmarks read it, but the landmarker reads close hands 0.47 too wide obliquely (formcheck/measure/views.py)
             assert not got and code in r.not_assessable
             continue
         assert got == ({code} if code else set())
@@ -210,7 +210,7 @@ def test_elbow_flare(view, pole, flared):
         true_flare = float(tr["elbow_flare_deg"][np.argmin(np.abs(tr["t"] - ev.t_bottom))])
         assert (true_flare > P.flare_max_deg) == flared  # the body really is (not) flared
         assert r.elbow_flare_deg == pytest.approx(true_flare, abs=5.0)  # exact landmarks read it right...
-        # ...but the landmarker's world flare from these views reads tucked arms as flared (formcheck/views.py,
+        # ...but the landmarker's world flare from these views reads tucked arms as flared (formcheck/measure/views.py,
         # docs/synth.md): not assessable there, neither a fault nor borderline
         assert "ELBOWS_FLARED" in r.not_assessable and "ELBOWS_FLARED" not in r.faults + r.borderline
 

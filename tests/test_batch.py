@@ -23,7 +23,7 @@ from formcheck import analyze_track_file, analyze_video
 from formcheck.batch import BatchOptions, compute_metrics, run_batch
 from formcheck.batch.evaluate import LabelIndex, truth_columns
 from formcheck.batch.inputs import clip_stem, expand_inputs, output_names
-from formcheck.writers import analysis_json
+from formcheck.outputs.writers import analysis_json
 from test_real_clips import KNOWN_DISAGREEMENTS  # the one pinned list of clips where we and the label disagree
 
 REAL = SAMPLES / "real"

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from formcheck.errors import TrackFileError
-from formcheck.geometry import angle_deg, incline_deg, line_offset_down, vector_angle_deg, weighted_mean
-from formcheck.smoothing import OneEuroFilter
-from formcheck.track import N_LANDMARKS, PoseFrame, PoseTrack
+from formcheck.measure.geometry import angle_deg, incline_deg, line_offset_down, vector_angle_deg, weighted_mean
+from formcheck.measure.smoothing import OneEuroFilter
+from formcheck.pose.track import N_LANDMARKS, PoseFrame, PoseTrack
 
 from kinematic import clip, pushups
 

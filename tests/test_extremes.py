@@ -14,13 +14,13 @@ import numpy as np
 import pytest
 
 import kinematic as kin
-from formcheck.analyzer import Analyzer, analyze_track
-from formcheck.measures import ArmTrust
+from formcheck.judge.analyzer import Analyzer, analyze_track
+from formcheck.measure.frame import ArmTrust
 from formcheck.profiles import ARTICLE
 from formcheck.synth.kinematics import simulate
 from formcheck.synth.labels import clip_label
 from formcheck.synth.suite import FAST, suite
-from formcheck.track import L_ELBOW, L_SHOULDER, L_WRIST, R_ELBOW, R_SHOULDER, R_WRIST, PoseTrack
+from formcheck.pose.track import L_ELBOW, L_SHOULDER, L_WRIST, R_ELBOW, R_SHOULDER, R_WRIST, PoseTrack
 
 TOP, BOTTOM = 176.0, 80.0
 FAST_REP = dict(down_s=0.27, bottom_s=0.02, up_s=0.24, top_s=0.02)  # 0.55 s a rep
@@ -81,7 +81,7 @@ def test_fast_bent_tops_still_read_bent():
     """Reading without lag must not make a real fault vanish: fast reps that stop at 128 degrees (3D) read near
     their noise-free image angle (the flared elbow reads some 10 degrees straighter in a side image) and short of
     lockout."""
-    from formcheck.geometry import angle_deg
+    from formcheck.measure.geometry import angle_deg
 
     clean = fast_track(n=6, top=128.0, noise_px=0.0)
     s, e, w = nearer_arm(clean)
@@ -97,8 +97,8 @@ def test_fast_bent_tops_still_read_bent():
 def test_causal_filter_alone_shaves_fast_peaks():
     """Why the elbow angle is read from unsmoothed landmarks: the One Euro filter's output at a fast top is short of
     the raw landmarks' (a property of the filter this code relies on being true)."""
-    from formcheck.geometry import angle_deg
-    from formcheck.smoothing import OneEuroFilter
+    from formcheck.measure.geometry import angle_deg
+    from formcheck.measure.smoothing import OneEuroFilter
 
     track = fast_track(noise_px=0.0)
     s, e, w = nearer_arm(track)
@@ -116,7 +116,7 @@ def test_a_misplaced_joint_of_the_nearer_arm_is_outvoted_by_the_far_arm():
     far arm, seen at the tops, reads it straight. The arms disagree, and the straighter plausible one is believed."""
     track = with_far_arm_seen(misplace_near_joint(fast_track()))
     s, e, w = nearer_arm(track)
-    from formcheck.geometry import angle_deg
+    from formcheck.measure.geometry import angle_deg
     near_top = np.nanmax(angle_deg(track.image[:, s, :2], track.image[:, e, :2], track.image[:, w, :2]))
     assert near_top < 150  # the injected fault does make the nearer arm alone read NO_LOCKOUT
     readings = tops(track)
@@ -137,7 +137,7 @@ def test_a_jumping_elbow_point_is_distrusted_by_its_bone_lengths():
     medians, so the other arm (seen, visibility 0.6) gives the depth."""
     track = with_far_arm_seen(fast_track(n=6, noise_px=0.5), visibility=0.6)
     s, e, w = nearer_arm(track)
-    from formcheck.geometry import angle_deg
+    from formcheck.measure.geometry import angle_deg
     true_near = angle_deg(track.image[:, s, :2], track.image[:, e, :2], track.image[:, w, :2])
     image = track.image.copy()
     deep = true_near < 110  # the lower part of every rep
@@ -191,7 +191,7 @@ def test_arm_trust_learns_bone_lengths_and_forgets_them_on_reset():
 
 
 def _reading(arms: ArmTrust, image, vis, side: int):
-    from formcheck.measures import arm_reading
+    from formcheck.measure.frame import arm_reading
     return arm_reading(image, vis, side), side
 
 
@@ -223,10 +223,10 @@ def test_fast_suite_reps_last_half_a_second():
 
 
 def test_recovered_elbow_angle_undoes_foreshortening():
-    """formcheck/foreshortening.py: an arm whose elbow lies behind the shoulder and the wrist (as from the front),
+    """formcheck/measure/foreshortening.py: an arm whose elbow lies behind the shoulder and the wrist (as from the front),
     seen orthographically, gives back its 3D angle from the image points and the true bone lengths; with the
     bones in the image plane it is the image angle; a missing length gives NaN."""
-    from formcheck.foreshortening import high_percentile, recovered_elbow_deg
+    from formcheck.measure.foreshortening import high_percentile, recovered_elbow_deg
 
     rng = np.random.default_rng(0)
     for _ in range(50):
@@ -251,7 +251,7 @@ def test_rendered_fast_reps_read_their_straight_tops(tmp_path):
     alone read -9..-13)."""
     import json
 
-    from formcheck.pipeline import analyze_video
+    from formcheck.pipeline.analyze import analyze_video
     from formcheck.synth.suite import write_suite
 
     clip = next(c for c in suite("fast") if c.name == "fast_clean_side")
@@ -285,7 +285,7 @@ def test_a_top_between_two_samples_is_read_from_the_samples_around_it():
     """At 15 samples a second a fast rep's top falls between samples: the best sample misses it by several degrees.
     The vertex of the parabola through the best sample and its neighbours recovers a smooth turn's peak, adds
     nothing to a peak sampled dead on (symmetric neighbours) and nothing at the ends or off a peak."""
-    from formcheck.verdicts import _between_samples
+    from formcheck.judge.verdicts import _between_samples
 
     dt, peak = 1 / 15, 176.0
     for offset in (0.0, 0.2, 0.4, -0.3):  # where the true top lies, in sample intervals from the best sample

@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 
 from formcheck import faults as F
-from formcheck.analyzer import analyze_track
-from formcheck.measures import measure_frame
+from formcheck.judge.analyzer import analyze_track
+from formcheck.measure.frame import measure_frame
 from formcheck.profiles import ARTICLE, PROFILES, SOURCES
-from formcheck.verdicts import jitter
-from formcheck.views import POLICIES, policy, visibility_factor
+from formcheck.judge.verdicts import jitter
+from formcheck.measure.views import POLICIES, policy, visibility_factor
 
 from kinematic import clip, pushups
 
@@ -127,7 +127,7 @@ def test_measures_and_analyzer_take_the_elbow_from_the_same_source(view):
 
 def test_a_rep_seen_in_two_views_is_judged_only_on_what_both_show():
     """The view policy's doubt rule: a second view held for a third of a rep or more narrows what it can judge."""
-    from formcheck.views import judged_in
+    from formcheck.measure.views import judged_in
 
     assert judged_in({"side": 9, "oblique": 1}) == POLICIES["side"].judges  # a glance at another view: no doubt
     assert judged_in({"oblique": 6, "front": 4}) == POLICIES["oblique"].judges & POLICIES["front"].judges
@@ -138,8 +138,8 @@ def test_a_rep_seen_in_two_views_is_judged_only_on_what_both_show():
 def test_a_sagging_rep_half_seen_from_the_front_is_not_judged_on_its_hips():
     """A clearly sagging side-view rep is a fault; the same rep with half its frames held as a front view (a camera
     whose view the analyzer could not settle) has its hips not assessable, not guessed."""
-    from formcheck.reps import RepSpan
-    from formcheck.verdicts import judge_rep
+    from formcheck.judge.reps import RepSpan
+    from formcheck.judge.verdicts import judge_rep
 
     a = analyze_track(clip(pushups(2, sag=0.14), view="side"))
     rep = a.reps[0]

@@ -9,11 +9,11 @@ import math
 import numpy as np
 import pytest
 
-from formcheck.analyzer import Analyzer, analyze_track
-from formcheck.foreshortening import bend_for_height_share
+from formcheck.judge.analyzer import Analyzer, analyze_track
+from formcheck.measure.foreshortening import bend_for_height_share
 from formcheck.profiles import ARTICLE
-from formcheck.rep_signal import ArmScale, HandAnchor
-from formcheck.track import L_ANKLE, L_KNEE, L_SHOULDER, L_WRIST, R_ANKLE, R_KNEE, R_SHOULDER, PoseTrack
+from formcheck.measure.rep_signal import ArmScale, HandAnchor
+from formcheck.pose.track import L_ANKLE, L_KNEE, L_SHOULDER, L_WRIST, R_ANKLE, R_KNEE, R_SHOULDER, PoseTrack
 
 from kinematic import Camera, clip, hold, move, pushups, rest, standing, truth, walk
 

@@ -1,4 +1,4 @@
-"""Image-geometry measures of issue 13 (formcheck/foreshortening.py) on hand-built points, and the depth check that
+"""Image-geometry measures of issue 13 (formcheck/measure/foreshortening.py) on hand-built points, and the depth check that
 uses one of them: a rep whose image elbow angle reads short of depth while its shoulders came down as in a deep rep
 is not assessable for depth (an arm bending in a plane the camera sees edge-on)."""
 
@@ -10,11 +10,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from formcheck.analyzer import analyze_track
-from formcheck.foreshortening import bend_for_height_share, image_flare_deg, share_at
+from formcheck.judge.analyzer import analyze_track
+from formcheck.measure.foreshortening import bend_for_height_share, image_flare_deg, share_at
 from formcheck.profiles import ARTICLE
-from formcheck.reps import RepSpan
-from formcheck.verdicts import judge_rep
+from formcheck.judge.reps import RepSpan
+from formcheck.judge.verdicts import judge_rep
 from kinematic import clip, pushups
 
 

@@ -17,16 +17,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck.analyzer import FrameUpdate
+from formcheck.judge.analyzer import FrameUpdate
 from formcheck.live.capture import Captured, LatestSlot
 from formcheck.live.cues import (FRONT_VIEW, NOT_FOUND, OUT_OF_FRAME, SIDE_VIEW, CueLimiter, GuidanceVoice, by_severity,
                                  guidance)
 from formcheck.live.sets import RoundsPlan, SetTracker, parse_rounds
-from formcheck.measures import FrameMeasures
+from formcheck.measure.frame import FrameMeasures
 from formcheck.profiles import PLAN
-from formcheck.reps import Phase
-from formcheck.results import Rep
-from formcheck.track import PoseFrame
+from formcheck.judge.reps import Phase
+from formcheck.judge.results import Rep
+from formcheck.pose.track import PoseFrame
 
 from conftest import CLIPS, ROOT
 
@@ -512,7 +512,7 @@ def test_analyzer_keeps_reps_at_a_low_frame_rate_and_still_sees_a_cut():
     between sightings. The core's cut test also asks for a speed no body reaches, so the reps stay at any rate."""
     from kinematic import clip, hold, pushups
 
-    from formcheck.analyzer import Analyzer
+    from formcheck.judge.analyzer import Analyzer
 
     track = clip(hold(1.0), pushups(5, down_s=1.0, up_s=0.8, top_s=0.8), hold(1.0), fps=30.0)
     frames = list(track.frames())

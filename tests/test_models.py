@@ -18,7 +18,7 @@ import pytest
 
 from conftest import CLIPS, SHARED
 from formcheck.errors import ModelError
-from formcheck.models import KNOWN_MODELS, download_model, installed_models, models_dir, resolve_model
+from formcheck.pose.models import KNOWN_MODELS, download_model, installed_models, models_dir, resolve_model
 
 MODELS = SHARED / "models"
 
@@ -192,7 +192,7 @@ def test_a_missing_model_says_how_to_get_it(tmp_path, monkeypatch):
 
 
 def test_lite_and_heavy_are_selectable_by_name(monkeypatch):
-    from formcheck.pose import PoseEstimator
+    from formcheck.pose.landmarker import PoseEstimator
 
     for name in ("lite", "heavy"):
         _need(name)
@@ -206,7 +206,7 @@ def test_lite_and_heavy_are_selectable_by_name(monkeypatch):
 
 @pytest.mark.slow
 def test_lite_finds_the_person_on_a_real_clip(monkeypatch):
-    from formcheck.pose import extract_track
+    from formcheck.pose.landmarker import extract_track
 
     _need("lite")
     clip = CLIPS / "tayyab_pushup.mp4"  # the person is in view from the first frame

@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 
 from conftest import CLIPS, SAMPLES
-from formcheck import parallel
+from formcheck.pose import parallel
 from formcheck.errors import SourceError
-from formcheck.parallel import MAX_CHUNK_S, MIN_CHUNK_S, WARMUP_S, Chunk, ParallelPoser, TrackReplay, plan_chunks
-from formcheck.quiet import quiet_native_stderr
-from formcheck.sources import VideoSource
-from formcheck.track import PoseFrame, PoseTrack
+from formcheck.pose.parallel import MAX_CHUNK_S, MIN_CHUNK_S, WARMUP_S, Chunk, ParallelPoser, TrackReplay, plan_chunks
+from formcheck.pose.quiet import quiet_native_stderr
+from formcheck.pose.sources import VideoSource
+from formcheck.pose.track import PoseFrame, PoseTrack
 
 
 def _video(path, fps: float, n: int, size=(64, 48)) -> str:

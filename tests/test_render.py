@@ -8,15 +8,15 @@ import cv2
 import numpy as np
 import pytest
 
-from formcheck.analyzer import Analyzer, FrameUpdate
+from formcheck.judge.analyzer import Analyzer, FrameUpdate
 from formcheck.errors import FormcheckError
-from formcheck.measures import FrameMeasures
+from formcheck.measure.frame import FrameMeasures
 from formcheck.profiles import ARTICLE, FAULT_CODES
-from formcheck.render import (AMBER, CUES, GREEN, RED, OverlayState, VideoWriterSink, body_line_status, draw_overlay,
+from formcheck.draw.render import (AMBER, CUES, GREEN, RED, OverlayState, VideoWriterSink, body_line_status, draw_overlay,
                               render_thumbnail, status_of)
-from formcheck.reps import Phase
-from formcheck.results import Rep
-from formcheck.track import (L_ANKLE, L_ELBOW, L_HIP, L_KNEE, L_SHOULDER, L_WRIST, N_LANDMARKS, NOSE, R_ANKLE, R_ELBOW,
+from formcheck.judge.reps import Phase
+from formcheck.judge.results import Rep
+from formcheck.pose.track import (L_ANKLE, L_ELBOW, L_HIP, L_KNEE, L_SHOULDER, L_WRIST, N_LANDMARKS, NOSE, R_ANKLE, R_ELBOW,
                              R_HIP, R_KNEE, R_SHOULDER, R_WRIST, PoseFrame)
 
 # A side-view plank facing left, in a 1280 x 720 frame (scaled to other sizes below).

@@ -11,14 +11,14 @@ import cv2
 import numpy as np
 import pytest
 
-from formcheck.analyzer import Analyzer
-from formcheck.pipeline import analyze_track_file
+from formcheck.judge.analyzer import Analyzer
+from formcheck.pipeline.analyze import analyze_track_file
 from formcheck.profiles import ARTICLE
 from formcheck.report import IndexRow, ReportCapture, ReportVideo, ThumbnailCapture, write_html, write_index
 from formcheck.report.capture import worst_evidence
 from formcheck.report.html import report_context, write_report
-from formcheck.sources import Frame, SourceInfo
-from formcheck.track import PoseTrack
+from formcheck.pose.sources import Frame, SourceInfo
+from formcheck.pose.track import PoseTrack
 
 from conftest import CLIPS, SAMPLES
 
@@ -268,7 +268,7 @@ def test_report_from_a_real_video(tmp_path):
     clip = CLIPS / "alvolate_push_up.mp4"
     if not clip.exists():
         pytest.skip("../shared/clips is absent")
-    from formcheck.pipeline import analyze_video
+    from formcheck.pipeline.analyze import analyze_video
 
     capture = ReportCapture(ARTICLE)
     analysis = analyze_video(clip, ARTICLE, sinks=[capture])

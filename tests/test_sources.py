@@ -9,8 +9,8 @@ import sys
 import pytest
 
 from formcheck.errors import ModelError
-from formcheck.models import resolve_model
-from formcheck.sources import TimestampClock, VideoSource
+from formcheck.pose.models import resolve_model
+from formcheck.pose.sources import TimestampClock, VideoSource
 from conftest import SAMPLES
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import CLIPS, SAMPLES
 from formcheck.errors import SourceError
-from formcheck.sources import Frame, FrameSampler, VideoSource, prefetch
+from formcheck.pose.sources import Frame, FrameSampler, VideoSource, prefetch
 
 
 def _video(path, fps: float, n: int, size=(64, 48)) -> str:
@@ -118,10 +118,10 @@ def test_decode_thread_stops_on_early_stop():
 
 
 def test_run_stream_joins_the_decode_thread_when_a_sink_fails():
-    from formcheck.pipeline import run_stream
+    from formcheck.pipeline.analyze import run_stream
     from formcheck.profiles import ARTICLE
-    from formcheck.sources import SourceInfo
-    from formcheck.track import PoseFrame
+    from formcheck.pose.sources import SourceInfo
+    from formcheck.pose.track import PoseFrame
 
     class FakeEstimator:
         spec = type("S", (), {"name": "fake", "sha256": ""})()
@@ -147,8 +147,8 @@ def test_run_stream_joins_the_decode_thread_when_a_sink_fails():
 
 def _reference_measures(image, world, vis):
     """A few measures straight from their definitions (geometry.py, numpy), to check the per-frame arithmetic."""
-    from formcheck.geometry import angle_deg, line_offset_down, line_offset_down_3d, vector_angle_deg, weighted_mean
-    from formcheck.measures import SIDES, side_weights
+    from formcheck.measure.geometry import angle_deg, line_offset_down, line_offset_down_3d, vector_angle_deg, weighted_mean
+    from formcheck.measure.frame import SIDES, side_weights
 
     w = side_weights(vis)
     elbow_img = np.array([angle_deg(image[s[0], :2], image[s[1], :2], image[s[2], :2]) for s in SIDES])
@@ -169,10 +169,10 @@ def _reference_measures(image, world, vis):
 def test_per_frame_measures_agree_with_their_definitions():
     """The per-frame measures (plain floats) against the numpy definitions in geometry.py, on real smoothed
     landmarks: equal within a tolerance far below any threshold (never to the last bit: CPUs round differently)."""
-    from formcheck import measures as M
-    from formcheck.analyzer import Analyzer
+    import formcheck.measure.frame as M
+    from formcheck.judge.analyzer import Analyzer
     from formcheck.profiles import ARTICLE
-    from formcheck.track import PoseTrack
+    from formcheck.pose.track import PoseTrack
 
     checked = 0
     for name in ("tayyab_pushup", "omartarek_pushup2", "apka_pushup_good", "joelo_situp"):
@@ -199,7 +199,7 @@ def test_per_frame_measures_agree_with_their_definitions():
 def test_per_frame_measures_of_degenerate_poses_are_nan_not_errors():
     """Coincident joints (zero lengths), NaN or all-zero world landmarks, NaN visibility: NaN measures and
     a frame out of position, never an exception."""
-    from formcheck import measures as M
+    import formcheck.measure.frame as M
     from formcheck.profiles import ARTICLE
 
     rng = np.random.default_rng(3)
@@ -229,8 +229,8 @@ def test_per_frame_measures_of_degenerate_poses_are_nan_not_errors():
 
 @pytest.mark.slow
 def test_decode_thread_gives_the_same_result_on_a_real_clip():
-    from formcheck.pipeline import analyze_video
-    from formcheck.writers import analysis_json
+    from formcheck.pipeline.analyze import analyze_video
+    from formcheck.outputs.writers import analysis_json
 
     clip = CLIPS / "v1kramb_short-pushup.mp4"
     if not clip.exists():

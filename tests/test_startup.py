@@ -50,8 +50,8 @@ def test_the_pose_stage_imports_mediapipe_without_matplotlib_and_the_rest_still_
     code = """
 import json, sys
 import numpy as np
-from formcheck.pose import PoseEstimator, load_mediapipe
-from formcheck.sources import Frame
+from formcheck.pose.landmarker import PoseEstimator, load_mediapipe
+from formcheck.pose.sources import Frame
 
 _, api = load_mediapipe()
 with PoseEstimator("full", num_poses=1) as estimator:

@@ -1,4 +1,4 @@
-"""The checked pose stream (formcheck/stream.py) with stand-in landmarkers: no model, no video.
+"""The checked pose stream (formcheck/pose/stream.py) with stand-in landmarkers: no model, no video.
 
 A kinematic push-up (tests/kinematic.py) gives what a good landmarker would; the stand-ins return it, or a spoiled
 copy (legs folded onto the torso, a stretched forearm, a body that teleports, nobody, another person), on chosen
@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 from conftest import CLIPS
-from formcheck.pose import Candidate, PersonSelector
-from formcheck.stream import PoseStream, StreamSettings, bone_lengths, hip_angles
-from formcheck.track import L_ANKLE, L_ELBOW, L_HIP, L_KNEE, L_WRIST, R_ANKLE, R_HIP, R_KNEE
+from formcheck.pose.landmarker import Candidate, PersonSelector
+from formcheck.pose.stream import PoseStream, StreamSettings, bone_lengths, hip_angles
+from formcheck.pose.track import L_ANKLE, L_ELBOW, L_HIP, L_KNEE, L_WRIST, R_ANKLE, R_HIP, R_KNEE
 
 from kinematic import clip, hold, pushups
 

@@ -160,8 +160,8 @@ def smoke_dir(tmp_path_factory):
 @pytest.mark.slow
 @pytest.mark.parametrize("view", ["side", "oblique_front", "front"])
 def test_landmarker_detects_mannequin(smoke_dir, view):
-    from formcheck.geometry import angle_deg
-    from formcheck.pose import extract_track
+    from formcheck.measure.geometry import angle_deg
+    from formcheck.pose.landmarker import extract_track
 
     name = f"smoke_{view}"
     track = extract_track(smoke_dir / f"{name}.mp4")

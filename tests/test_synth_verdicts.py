@@ -1,7 +1,7 @@
 """Verdicts on rendered synthetic clips through the landmarker (issue 13): a clear fault in the view that shows it is
 flagged beyond doubt, and a clean set comes out valid. Side views only: a short front clip with wide hands (3 reps)
 counted none, the counter's front-view gap reported in docs/synth.md; and elbow flare is not assessable from world
-landmarks in any view (formcheck/views.py). The suite-wide figures are measured by
+landmarks in any view (formcheck/measure/views.py). The suite-wide figures are measured by
 benchmarks/synth_verdicts.py (docs/synth.md, "Verdicts on the synthetic suites"); this renders three short clips."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def _clips():
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
-    from formcheck.pipeline import analyze_video
+    from formcheck.pipeline.analyze import analyze_video
 
     out = tmp_path_factory.mktemp("synth_verdicts")
     clips = _clips()

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from formcheck.analyzer import ViewTracker
-from formcheck.measures import _yaw3, view_of
+from formcheck.judge.analyzer import ViewTracker
+from formcheck.measure.frame import _yaw3, view_of
 from formcheck.profiles import ARTICLE
 
 

@@ -7,7 +7,7 @@
 `formcheck batch` (`batch_command`) is the command line over it. See docs/batch.md.
 """
 
-from ..lazy import lazy_exports
+from formcheck.lazy import lazy_exports
 
 __getattr__, __dir__ = lazy_exports(__name__, {  # imported on first use: `formcheck --help` does not need the runner
     "batch_command": "cli", "compute_metrics": "evaluate", "load_labels": "evaluate",

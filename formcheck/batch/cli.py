@@ -12,8 +12,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from ..errors import FormcheckError
-from ..profiles import PROFILES
+from formcheck.errors import FormcheckError
+from formcheck.profiles import PROFILES
 
 err = Console(stderr=True)
 out = Console(width=None if sys.stdout.isatty() else 140)
@@ -98,7 +98,7 @@ def print_report(report, quiet: bool) -> None:
 
 
 def _fault_cols(row: dict) -> list[str]:
-    from ..profiles import FAULT_CODES
+    from formcheck.profiles import FAULT_CODES
 
     return [c for c in FAULT_CODES if isinstance(row.get(c), int)]
 

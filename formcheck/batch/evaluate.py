@@ -25,8 +25,8 @@ import json
 import math
 from pathlib import Path
 
-from ..errors import FormcheckError
-from ..profiles import FAULT_CODES
+from formcheck.errors import FormcheckError
+from formcheck.profiles import FAULT_CODES
 from .inputs import clip_stem
 
 

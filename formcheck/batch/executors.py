@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Callable
 
-from ..errors import FormcheckError
+from formcheck.errors import FormcheckError
 from .worker import process_clip, serve
 
 OnProgress = Callable[[int, int], None]

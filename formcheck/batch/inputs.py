@@ -9,8 +9,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..sources import is_video_path
-from ..track import is_track_path, looks_like_track_file
+from formcheck.pose.sources import is_video_path
+from formcheck.pose.track import is_track_path, looks_like_track_file
 
 GLOB_CHARS = set("*?[")
 
@@ -124,7 +124,7 @@ def expected_frames(path: str, kind: str) -> int:
                 return int(z["t"].shape[0])
         import cv2
 
-        from ..quiet import quiet_native_stderr
+        from formcheck.pose.quiet import quiet_native_stderr
 
         with quiet_native_stderr():
             cap = cv2.VideoCapture(path)

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Protocol
 
 from .. import __version__
-from ..errors import FormcheckError
-from ..profiles import ARTICLE, FAULT_CODES, Profile, get_profile
-from ..track import is_track_path
+from formcheck.errors import FormcheckError
+from formcheck.profiles import ARTICLE, FAULT_CODES, Profile, get_profile
+from formcheck.pose.track import is_track_path
 from .durable import durable_write_text, remove_stale_parts
 from .evaluate import LabelIndex, compute_metrics, entry, load_labels, truth_columns
 from .executors import make_executor
@@ -124,8 +124,7 @@ class StopFlag:
             signal.signal(sig, old)
 
 
-ANALYSIS_MODULES = ("analyzer", "geometry", "measures", "pipeline", "pose", "profiles", "reps", "results", "smoothing",
-                    "sources", "track", "verdicts")
+ANALYSIS_MODULES = ("pose", "measure", "judge", "pipeline", "profiles.py", "faults.py")  # packages and modules
 
 
 def code_digest() -> str:
@@ -135,9 +134,9 @@ def code_digest() -> str:
     pkg = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
     for name in ANALYSIS_MODULES:
-        p = pkg / f"{name}.py"
-        h.update(name.encode())
-        h.update(p.read_bytes() if p.exists() else b"")
+        for p in sorted((pkg / name).rglob("*.py")) if (pkg / name).is_dir() else [pkg / name]:
+            h.update(p.relative_to(pkg).as_posix().encode())
+            h.update(p.read_bytes() if p.exists() else b"")
     return h.hexdigest()[:16]
 
 
@@ -194,7 +193,7 @@ def run_batch(inputs: list[str | os.PathLike], options: BatchOptions, progress: 
 
     model_spec = None
     if any(not is_track_path(p) for p in paths):
-        from ..models import resolve_model
+        from formcheck.pose.models import resolve_model
 
         model_spec = resolve_model(options.model)  # a missing or corrupt model fails the batch at once, in one line
     settings = batch_settings(profile, model_spec, options.num_poses, options.analysis_fps)

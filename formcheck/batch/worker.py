@@ -15,8 +15,8 @@ import time
 from typing import Callable
 
 
-from ..errors import FormcheckError
-from ..profiles import Profile
+from formcheck.errors import FormcheckError
+from formcheck.profiles import Profile
 from .faults import inject
 
 _local = threading.local()  # per thread: whether OpenCV was told to use one thread
@@ -34,7 +34,7 @@ def _estimator(model: str, num_poses: int) -> "PoseEstimator":
         except Exception:  # pragma: no cover
             pass
         _local.threads_set = True
-    from ..pose import PoseEstimator
+    from formcheck.pose.landmarker import PoseEstimator
 
     return PoseEstimator(model, num_poses=num_poses)
 
@@ -49,9 +49,9 @@ def process_clip(job: dict) -> dict:
 
     job: {"id", "path", "kind" (video|track), "profile" (Profile), "model", "num_poses", "analysis_fps" (optional)}.
     """
-    from ..pipeline import analyze_track_file, run_parallel
-    from ..sources import VideoSource
-    from ..writers import analysis_json
+    from formcheck.pipeline.analyze import analyze_track_file, run_parallel
+    from formcheck.pose.sources import VideoSource
+    from formcheck.outputs.writers import analysis_json
 
     start = time.perf_counter()
     clip_id = job["id"]
@@ -128,7 +128,9 @@ def serve(conn, parent_pid: int) -> None:
             pass
 
     _reporter = report
-    from .. import pipeline, sources, writers  # noqa: F401  imported before "ready": not counted in a clip's time
+    from formcheck.pipeline import analyze  # noqa: F401
+    from formcheck.pose import sources  # noqa: F401
+    from formcheck.outputs import writers  # noqa: F401  imported before "ready": not counted in a clip's time
     from .faults import at_start
 
     at_start()  # test-only (FORMCHECK_TEST_FAULTS)

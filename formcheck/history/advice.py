@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable, Sequence
 
-from ..faults import FAULTS
+from formcheck.faults import FAULTS
 from .records import FAULT_CODES, SessionRecord
 
 BEGINNER_SET = (12, 15)  # valid reps in one set

@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from ..errors import FormcheckError
+from formcheck.errors import FormcheckError
 from .advice import advise
 from .export import to_csv, to_json
 from .report import day_rows, day_table, plot_history

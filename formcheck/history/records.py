@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Mapping
 
-from ..faults import CODES as FAULT_CODES
+from formcheck.faults import CODES as FAULT_CODES
 KINDS = ("analyze", "live")
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from ..faults import FAULTS
+from formcheck.faults import FAULTS
 from .records import SessionRecord
 
 FAULT_LABELS = {f.code: f.short for f in FAULTS}

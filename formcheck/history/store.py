@@ -19,7 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-from ..errors import FormcheckError
+from formcheck.errors import FormcheckError
 from .records import RepRecord, SessionRecord, SetRecord, session_from_analysis
 
 DB_NAME = "history.sqlite3"

@@ -8,7 +8,7 @@
     panel.py     the live additions to the overlay (sets and rest panel, countdown, guidance, pause)
 """
 
-from ..lazy import lazy_exports
+from formcheck.lazy import lazy_exports
 
 __getattr__, __dir__ = lazy_exports(__name__, {  # imported on first use: `formcheck --help` does not need the session
     "LiveOptions": "session", "LiveResult": "session", "LiveSession": "session",

@@ -18,8 +18,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ..errors import SourceError
-from ..sources import TimestampClock, VideoSource
+from formcheck.errors import SourceError
+from formcheck.pose.sources import TimestampClock, VideoSource
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,8 @@ def live_command(
                                                 help="Stop after this many seconds (benchmarks, demos)."),
 ) -> None:
     """Live coaching from a webcam: overlay, rep counter, cues, sets and rest. Keys: q quit, r reset, space pause."""
-    from ..errors import FormcheckError
-    from ..profiles import get_profile
+    from formcheck.errors import FormcheckError
+    from formcheck.profiles import get_profile
     from .session import LiveOptions, LiveSession
     from .sets import parse_rounds
 

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..analyzer import FrameUpdate
-from ..reps import Phase
-from ..faults import CODES, by_severity, cue
-from ..results import Rep
-from ..track import (L_ANKLE, L_ELBOW, L_HIP, L_KNEE, L_SHOULDER, L_WRIST, R_ANKLE, R_ELBOW, R_HIP, R_KNEE,
+from formcheck.judge.analyzer import FrameUpdate
+from formcheck.judge.reps import Phase
+from formcheck.faults import CODES, by_severity, cue
+from formcheck.judge.results import Rep
+from formcheck.pose.track import (L_ANKLE, L_ELBOW, L_HIP, L_KNEE, L_SHOULDER, L_WRIST, R_ANKLE, R_ELBOW, R_HIP, R_KNEE,
                      R_SHOULDER, R_WRIST, PoseFrame)
 
 SEVERITY = tuple(by_severity(CODES))  # most severe first (the Fault table's severity)

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from ..profiles import PLAN, TrainingPlan
-from ..render import AMBER, CYAN, FONT, FONT_BOLD, GREEN, GREY, RED, WHITE, OverlayState, _panel, _Style, _text, _text_size
+from formcheck.profiles import PLAN, TrainingPlan
+from formcheck.draw.render import AMBER, CYAN, FONT, FONT_BOLD, GREEN, GREY, RED, WHITE, OverlayState, _panel, _Style, _text, _text_size
 from .sets import LiveSet, PlanState, RestInfo
 
 

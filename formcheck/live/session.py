@@ -21,15 +21,15 @@ from typing import Callable
 
 import numpy as np
 
-from ..analyzer import Analyzer, FrameUpdate
-from ..errors import FormcheckError
-from ..pose import PoseEstimator
-from ..profiles import ARTICLE, PLAN, Profile, TrainingPlan
-from ..render import OverlayState, draw_overlay
-from ..sources import Frame
-from ..writers import _clean, atomic_write_text
+from formcheck.judge.analyzer import Analyzer, FrameUpdate
+from formcheck.errors import FormcheckError
+from formcheck.pose.landmarker import PoseEstimator
+from formcheck.profiles import ARTICLE, PLAN, Profile, TrainingPlan
+from formcheck.draw.render import OverlayState, draw_overlay
+from formcheck.pose.sources import Frame
+from formcheck.outputs.writers import _clean, atomic_write_text
 from .capture import LiveCapture
-from ..faults import words as fault_words
+from formcheck.faults import words as fault_words
 from .cues import CueLimiter, GuidanceVoice, by_severity, cue_text, guidance
 from .panel import LiveView, draw_live_panel
 from .sets import RoundsPlan, SetTracker

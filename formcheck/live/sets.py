@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ..analyzer import FrameUpdate
-from ..profiles import PLAN, TrainingPlan
-from ..reps import Phase
+from formcheck.judge.analyzer import FrameUpdate
+from formcheck.profiles import PLAN, TrainingPlan
+from formcheck.judge.reps import Phase
 
 
 @dataclass

@@ -22,14 +22,14 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ..analyzer import FrameUpdate
-from ..errors import FormcheckError
-from ..profiles import ARTICLE, Profile
-from ..quiet import quiet_native_stderr
-from ..render import OverlayState, VideoWriterSink, draw_overlay, render_thumbnail, scale_pose
-from ..results import Evidence, Rep
-from ..sources import Frame, SourceInfo
-from ..track import PoseFrame
+from formcheck.judge.analyzer import FrameUpdate
+from formcheck.errors import FormcheckError
+from formcheck.profiles import ARTICLE, Profile
+from formcheck.pose.quiet import quiet_native_stderr
+from formcheck.draw.render import OverlayState, VideoWriterSink, draw_overlay, render_thumbnail, scale_pose
+from formcheck.judge.results import Evidence, Rep
+from formcheck.pose.sources import Frame, SourceInfo
+from formcheck.pose.track import PoseFrame
 
 THUMB_MAX_SIDE = 480
 VIDEO_MAX_SIDE = 480

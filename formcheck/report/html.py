@@ -18,13 +18,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from ..faults import FAULTS, MEASURES, fault, format_band, format_value, of_measure
-from ..profiles import Profile, get_profile
-from ..results import Analysis, Rep
-from ..writers import atomic_write_text
+from formcheck.faults import FAULTS, MEASURES, fault, format_band, format_value, of_measure
+from formcheck.profiles import Profile, get_profile
+from formcheck.judge.results import Analysis, Rep
+from formcheck.outputs.writers import atomic_write_text
 from .capture import ReportCapture, Thumbnail, severity, worst_evidence
 from .plots import index_svg, timeline_svg
-from ..views import POLICIES
+from formcheck.measure.views import POLICIES
 
 FAULT_TITLES = {f.code: f.title for f in FAULTS}
 CUES = {f.code: f.fix for f in FAULTS}

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..faults import of_measure
-from ..profiles import Profile
-from ..results import Analysis
+from formcheck.faults import of_measure
+from formcheck.profiles import Profile
+from formcheck.judge.results import Analysis
 
 GREEN = "#16a34a"
 RED = "#dc2626"

@@ -89,8 +89,8 @@ def _check(out: Path, names: list[str]) -> None:
     """Detection rate and elbow-angle error of the landmarker on each clip."""
     import numpy as np
 
-    from formcheck.geometry import angle_deg
-    from formcheck.pose import extract_track
+    from formcheck.measure.geometry import angle_deg
+    from formcheck.pose.landmarker import extract_track
 
     table = Table("clip", "detected", "elbow err bottom (deg)", "elbow err top (deg)")
     for name in names:

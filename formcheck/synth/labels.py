@@ -1,7 +1,7 @@
 """Ground truth from the model: per-frame measurements of the exact 3D joints (GUIDE.md §1 definitions), per-rep
 verdicts against a profile's thresholds, and a labels entry in the format of the shared clips' labels.json.
 
-Definitions (the same as formcheck.measures, but on exact 3D joints instead of landmarks):
+Definitions (the same as formcheck.measure.frame, but on exact 3D joints instead of landmarks):
 - elbow angle: shoulder-elbow-wrist, mean of both arms; depth = its minimum within the rep, lockout = its value at
   the top that ends the rep;
 - body line: signed distance of the hip centre from the shoulder-ankle line (shoulder-knee for knee push-ups) over
@@ -31,11 +31,11 @@ SWING_MARGIN_DEG = 8.0
 
 def margin(code: str, profile=None) -> float:
     """How close to a threshold a true value may come before the label is called borderline: the smallest
-    measurement error of the fault's measure in any view that can judge it (formcheck.views), i.e. a value the best
+    measurement error of the fault's measure in any view that can judge it (formcheck.measure.views), i.e. a value the best
     view could read on either side of the threshold. 0 when no view can judge it (elbow flare from world landmarks:
     no verdict is given, so no label is in doubt). A suite clip should never be borderline: a fault is well beyond
     its threshold, a clean rep well within."""
-    from formcheck.views import error_floor
+    from formcheck.measure.views import error_floor
 
     p = get_profile(profile)
     floor = error_floor(FAULT[code].measure, gap=abs(p.threshold(code).value - p.good(code)))

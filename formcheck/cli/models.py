@@ -9,8 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .errors import FormcheckError
-from .models import BASE_URL_ENV, KNOWN_MODELS, installed_models, models_dir
+from formcheck.errors import FormcheckError
+from formcheck.pose.models import BASE_URL_ENV, KNOWN_MODELS, installed_models, models_dir
 
 models_app = typer.Typer(add_completion=False, no_args_is_help=False, invoke_without_command=True,
                          help="List the pose models formcheck can find, or download an official one.")
@@ -61,7 +61,7 @@ def download(
     """Download an official model into your models folder, verify its sha256 and install it atomically."""
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
-    from .models import download_model, model_url, sha256_of
+    from formcheck.pose.models import download_model, model_url, sha256_of
 
     if name not in KNOWN_MODELS:
         _fail(f"unknown model '{name}': choose one of {', '.join(KNOWN_MODELS)}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from .measures import FrameMeasures
+from formcheck.measure.frame import FrameMeasures
 
 
 @dataclass

@@ -25,7 +25,7 @@ from typing import Callable
 
 import numpy as np
 
-from .track import (L_ANKLE, L_ELBOW, L_HIP, L_KNEE, L_SHOULDER, L_WRIST, R_ANKLE, R_ELBOW, R_HIP, R_KNEE,
+from formcheck.pose.track import (L_ANKLE, L_ELBOW, L_HIP, L_KNEE, L_SHOULDER, L_WRIST, R_ANKLE, R_ELBOW, R_HIP, R_KNEE,
                     R_SHOULDER, R_WRIST)
 
 # (joint, joint): the bones whose world length is checked; the second joint is the one dropped when only it is off.

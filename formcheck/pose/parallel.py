@@ -34,11 +34,11 @@ from typing import Callable, Iterator, Protocol
 
 import numpy as np
 
-from .errors import FormcheckError
-from .models import ModelSpec, resolve_model
-from .pose import PoseEstimator, load_mediapipe
-from .sources import Frame, VideoSource, prefetch
-from .track import PoseFrame, PoseTrack
+from formcheck.errors import FormcheckError
+from formcheck.pose.models import ModelSpec, resolve_model
+from formcheck.pose.landmarker import PoseEstimator, load_mediapipe
+from formcheck.pose.sources import Frame, VideoSource, prefetch
+from formcheck.pose.track import PoseFrame, PoseTrack
 
 MAX_CHUNK_S = 30.0  # chunks are at most this long: each chunk costs a fresh landmarker and a warm-up (~1.2 s of work)
 MIN_CHUNK_S = 3.0  # a clip is cut in two once each half is at least this long (3x the warm-up)

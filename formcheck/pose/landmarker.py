@@ -16,12 +16,12 @@ from typing import Iterable, Iterator
 import cv2
 import numpy as np
 
-from .errors import ModelError
-from .quiet import quiet_native_stderr
-from .models import ModelSpec, resolve_model
-from .sources import Frame, SourceInfo, VideoSource, prefetch
-from .stream import PoseStream, StreamCounts
-from .track import L_HIP, L_SHOULDER, N_LANDMARKS, R_HIP, R_SHOULDER, PoseFrame, PoseTrack
+from formcheck.errors import ModelError
+from formcheck.pose.quiet import quiet_native_stderr
+from formcheck.pose.models import ModelSpec, resolve_model
+from formcheck.pose.sources import Frame, SourceInfo, VideoSource, prefetch
+from formcheck.pose.stream import PoseStream, StreamCounts
+from formcheck.pose.track import L_HIP, L_SHOULDER, N_LANDMARKS, R_HIP, R_SHOULDER, PoseFrame, PoseTrack
 
 TORSO = [L_SHOULDER, R_SHOULDER, L_HIP, R_HIP]
 
@@ -133,7 +133,7 @@ def load_mediapipe():
     """MediaPipe's vision tasks (importing them takes ~1 s: do it once, before threads that each need them)."""
     with quiet_native_stderr():
         try:
-            from .mp_tasks import pose_api  # only the pose landmarker's modules: not matplotlib, not audio (~0.8 s)
+            from formcheck.pose.mp_tasks import pose_api  # only the pose landmarker's modules: not matplotlib, not audio (~0.8 s)
 
             vision = pose_api()  # PoseLandmarker, PoseLandmarkerOptions, RunningMode, Image, ImageFormat
         except ImportError as exc:  # pragma: no cover - depends on the install

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from enum import Enum
 
-from .profiles import Profile
+from formcheck.profiles import Profile
 
 
 # The share of the counter's swing (profiles.rep_min_swing) within which the shoulders still count as at the top:

@@ -15,10 +15,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .errors import FormcheckError
-from .faults import format_band, format_value
-from .faults import words as fault_words
-from .profiles import PROFILES
+from formcheck.errors import FormcheckError
+from formcheck.faults import format_band, format_value
+from formcheck.faults import words as fault_words
+from formcheck.profiles import PROFILES
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Push-up form checker: counts reps and flags faults from video, with evidence for each verdict.")
@@ -97,10 +97,10 @@ def analyze(
                                 help="Pose models run in parallel on one video (0: one per CPU core, at most 4)."),
 ) -> None:
     """Count push-ups and judge each rep in a video (or a saved landmark track)."""
-    from .pipeline import analyze_path
-    from .track import is_track_path  # numpy: not at import, so `formcheck --help` starts fast
-    from .profiles import get_profile
-    from .writers import write_csv, write_json
+    from formcheck.pipeline.analyze import analyze_path
+    from formcheck.pose.track import is_track_path  # numpy: not at import, so `formcheck --help` starts fast
+    from formcheck.profiles import get_profile
+    from formcheck.outputs.writers import write_csv, write_json
 
     try:
         prof = get_profile(profile)
@@ -114,13 +114,13 @@ def analyze(
             sinks = []
             video_sink = None
             if video_path is not None:
-                from .annotate import AnnotatedVideo
+                from formcheck.draw.annotate import AnnotatedVideo
 
                 video_sink = AnnotatedVideo(video_path, prof)
                 sinks.append(video_sink)
             report_sink = None
             if html_path is not None and not is_track_path(path):  # a track has no pixels to show
-                from .report import ReportCapture
+                from formcheck.report import ReportCapture
 
                 report_sink = ReportCapture(prof)
                 sinks.append(report_sink)
@@ -144,13 +144,13 @@ def analyze(
         if csv_path:
             write_csv(analysis, csv_path)
         if html_path:
-            from .report import write_report
+            from formcheck.report import write_report
 
             write_report(analysis, html_path, report_sink, prof)
         if not quiet:
             print_analysis(analysis, str(path))
         if not no_log:
-            from .history import log_session
+            from formcheck.history import log_session
 
             line = log_session(analysis.to_dict(), kind="analyze", source=str(path))
             if not quiet:
@@ -184,7 +184,7 @@ class _progress:
     def __enter__(self):
         if not self.enabled:
             return None
-        from .quiet import terminal_stderr
+        from formcheck.pose.quiet import terminal_stderr
 
         # the real stderr: fd 2 is silenced while landmarkers run (nearly all the time when they run in parallel)
         bar_console = Console(file=terminal_stderr(), force_terminal=True)
@@ -209,7 +209,7 @@ class _progress:
             self.bar.__exit__(*exc)
 
 
-from .models_cli import models_app  # noqa: E402  (`formcheck models` and `formcheck models download`)
+from formcheck.cli.models import models_app  # noqa: E402  (`formcheck models` and `formcheck models download`)
 
 app.add_typer(models_app, name="models")
 
@@ -231,25 +231,25 @@ def profiles() -> None:
 def _register_optional() -> None:
     """Commands that live in their own packages."""
     try:
-        from .history.cli import history_command
+        from formcheck.history.cli import history_command
 
         app.command("history")(history_command)
     except ImportError:  # pragma: no cover
         pass
     try:
-        from .synth.cli import synth_app
+        from formcheck.synth.cli import synth_app
 
         app.add_typer(synth_app, name="synth")
     except ImportError:
         pass
     try:
-        from .batch import batch_command
+        from formcheck.batch import batch_command
 
         app.command("batch")(batch_command)
     except ImportError:  # pragma: no cover
         pass
     try:
-        from .live.cli import live_command
+        from formcheck.live.cli import live_command
 
         app.command("live")(live_command)
     except ImportError:  # pragma: no cover

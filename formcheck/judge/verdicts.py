@@ -1,7 +1,7 @@
 """Per-rep verdicts: a rep's frames against a profile, with evidence, and "not assessable" where the view cannot
 show a fault (GUIDE.md §1: a side view judges depth, lockout and body line; a front view hand width and flare).
 
-Every measure carries an uncertainty: the view's typical landmarker error (formcheck.views), grown when the joints
+Every measure carries an uncertainty: the view's typical landmarker error (formcheck.measure.views), grown when the joints
 are poorly seen, combined with how unsteady the reading was around the moment it was taken. A fault is given only
 beyond reasonable doubt: when the value is past the threshold by more than that band. Within the band the rep is
 `borderline` for the fault (shown, not counted against the rep); a band that reaches good form means the view cannot
@@ -16,13 +16,13 @@ from collections import Counter
 
 import numpy as np
 
-from .faults import FAULTS, MEASURES
-from .foreshortening import bend_for_height_share, share_at
-from .measures import FrameMeasures, body_line_of
-from .profiles import Profile
-from .reps import RepSpan
-from .results import Evidence, Rep
-from .views import judged_in, policy, visibility_factor
+from formcheck.faults import FAULTS, MEASURES
+from formcheck.measure.foreshortening import bend_for_height_share, share_at
+from formcheck.measure.frame import FrameMeasures, body_line_of
+from formcheck.profiles import Profile
+from formcheck.judge.reps import RepSpan
+from formcheck.judge.results import Evidence, Rep
+from formcheck.measure.views import judged_in, policy, visibility_factor
 
 ALL_FAULTS = tuple(f.code for f in FAULTS)
 STEADY_WINDOW_S = 0.2  # the reading's steadiness is judged over this long either side of the extreme
@@ -94,7 +94,7 @@ def judge_rep(index: int, span: RepSpan, frames: list[FrameMeasures], view: str,
     raw_elbow = _col(frames, "elbow_deg")
     depth_series = raw_elbow
     if pol.depth == "height":
-        # The bend from the shoulders' image height above the hands (formcheck.foreshortening.bend_for_height_share):
+        # The bend from the shoulders' image height above the hands (formcheck.measure.foreshortening.bend_for_height_share):
         # a vertical distance, which needs no depth of the elbow, the landmarker's weakest axis in this view.
         # A straight arm's height is the rep's highest shoulders scaled by the bend the elbow reads there (sin(bend /
         # 2), law of cosines), or the arm's own image length where that is longer: a rep whose span holds no

@@ -13,17 +13,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .measures import ArmTrust, FrameMeasures, body_line_of, frame_measures, side_weights, view_of
-from .rep_signal import ImageRepSignal
-from .profiles import ARTICLE, Profile
-from .reps import Phase, RepCounter, RepEvent
-from .results import Analysis, Rep, Summary
-from .smoothing import OneEuroFilter
-from .track import L_HIP, L_SHOULDER, R_HIP, R_SHOULDER, PoseFrame, PoseTrack
+from formcheck.measure.frame import ArmTrust, FrameMeasures, body_line_of, frame_measures, side_weights, view_of
+from formcheck.measure.rep_signal import ImageRepSignal
+from formcheck.profiles import ARTICLE, Profile
+from formcheck.judge.reps import Phase, RepCounter, RepEvent
+from formcheck.judge.results import Analysis, Rep, Summary
+from formcheck.measure.smoothing import OneEuroFilter
+from formcheck.pose.track import L_HIP, L_SHOULDER, R_HIP, R_SHOULDER, PoseFrame, PoseTrack
 
 TORSO = [L_SHOULDER, R_SHOULDER, L_HIP, R_HIP]
-from .verdicts import ALL_FAULTS, judge_rep
-from .views import policy
+from formcheck.judge.verdicts import ALL_FAULTS, judge_rep
+from formcheck.measure.views import policy
 
 
 @dataclass

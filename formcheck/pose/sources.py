@@ -18,8 +18,8 @@ from typing import Iterable, Iterator
 import cv2
 import numpy as np
 
-from .errors import SourceError
-from .quiet import quiet_native_stderr
+from formcheck.errors import SourceError
+from formcheck.pose.quiet import quiet_native_stderr
 
 # FFmpeg (inside OpenCV) reports every damaged packet of a truncated or corrupt file on fd 2, from whichever thread
 # is decoding; we say what matters in one line instead (FORMCHECK_DEBUG=1 keeps FFmpeg's own messages).

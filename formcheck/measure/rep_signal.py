@@ -28,8 +28,8 @@ import math
 from bisect import bisect_left, insort
 from collections import deque
 
-from .foreshortening import bend_for_height_share
-from .track import L_ELBOW, L_SHOULDER, L_WRIST, R_ELBOW, R_SHOULDER, R_WRIST
+from formcheck.measure.foreshortening import bend_for_height_share
+from formcheck.pose.track import L_ELBOW, L_SHOULDER, L_WRIST, R_ELBOW, R_SHOULDER, R_WRIST
 
 ARMS = ((L_SHOULDER, L_ELBOW, L_WRIST), (R_SHOULDER, R_ELBOW, R_WRIST))
 

@@ -21,16 +21,16 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .analyzer import FrameUpdate
-from .errors import FormcheckError
-from .quiet import quiet_native_stderr
-from .measures import SIDES, side_weights
-from .faults import FAULTS, cue as fault_cue, words as fault_words
-from .profiles import ARTICLE, Profile
-from .views import POLICIES
-from .reps import Phase
-from .results import Rep
-from .track import L_ANKLE, L_HIP, L_KNEE, L_SHOULDER, R_ANKLE, R_HIP, R_KNEE, R_SHOULDER, SKELETON, PoseFrame
+from formcheck.judge.analyzer import FrameUpdate
+from formcheck.errors import FormcheckError
+from formcheck.pose.quiet import quiet_native_stderr
+from formcheck.measure.frame import SIDES, side_weights
+from formcheck.faults import FAULTS, cue as fault_cue, words as fault_words
+from formcheck.profiles import ARTICLE, Profile
+from formcheck.measure.views import POLICIES
+from formcheck.judge.reps import Phase
+from formcheck.judge.results import Rep
+from formcheck.pose.track import L_ANKLE, L_HIP, L_KNEE, L_SHOULDER, R_ANKLE, R_HIP, R_KNEE, R_SHOULDER, SKELETON, PoseFrame
 
 # Plain-words cues for each fault (formcheck.faults, from the article). The live coach speaks the same words.
 CUES = {f.code: f.cue for f in FAULTS}

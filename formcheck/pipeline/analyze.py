@@ -10,13 +10,13 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .analyzer import Analyzer, FrameUpdate, analyze_track
-from .errors import FormcheckError, SourceError
-from .pose import PoseEstimator
-from .profiles import ARTICLE, Profile, get_profile
-from .results import Analysis
-from .sources import Frame, SourceInfo, VideoSource, prefetch
-from .track import PoseFrame, PoseTrack, is_track_path
+from formcheck.judge.analyzer import Analyzer, FrameUpdate, analyze_track
+from formcheck.errors import FormcheckError, SourceError
+from formcheck.pose.landmarker import PoseEstimator
+from formcheck.profiles import ARTICLE, Profile, get_profile
+from formcheck.judge.results import Analysis
+from formcheck.pose.sources import Frame, SourceInfo, VideoSource, prefetch
+from formcheck.pose.track import PoseFrame, PoseTrack, is_track_path
 
 FrameSink = Callable[[Frame, PoseFrame, FrameUpdate], None]
 Progress = Callable[[int, int], None]  # (frames done, frames expected or 0)
@@ -91,7 +91,7 @@ def run_parallel(source: VideoSource, model: str, num_poses: int, profile: Profi
     `estimators`: loaded landmarkers to reuse, one per worker (they are left open); `make_estimator`: builds each
     chunk's fresh pose stream instead of the default PoseEstimator.
     """
-    from .parallel import ParallelPoser, TrackReplay
+    from formcheck.pose.parallel import ParallelPoser, TrackReplay
 
     poser = ParallelPoser(source, model, num_poses, workers, estimators, make_estimator=make_estimator,
                           decode_ahead=decode_ahead)
@@ -128,7 +128,7 @@ def analyze_video(path: str | os.PathLike, profile: Profile | str = ARTICLE, mod
     >>> analysis = analyze_video("pushups.mp4")          # doctest: +SKIP
     >>> analysis.summary.reps, analysis.summary.faults     # doctest: +SKIP
     """
-    from .parallel import default_workers
+    from formcheck.pose.parallel import default_workers
 
     source = VideoSource(path, max_frames=max_frames, analysis_fps=analysis_fps)
     workers = default_workers() if workers is None else max(1, int(workers))

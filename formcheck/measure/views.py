@@ -34,10 +34,10 @@ class ViewPolicy:
 #   elbow angle at the bottom and at the top. Side 3.8 / 5.9 degrees; front 22.4 / 4.6; the oblique presets read
 #   5.5 / 10.9 (oblique side) and 51.4 / 9.3 (oblique front). The view rule cannot tell oblique-front from
 #   oblique-side, so an oblique view carries the larger of each. Off the side view the elbow is the world angle,
-#   which reads +55..+56 too straight at the bottom from the oblique front (formcheck/foreshortening.py,
+#   which reads +55..+56 too straight at the bottom from the oblique front (formcheck/measure/foreshortening.py,
 #   benchmarks/front_depth.py): the elbow angle cannot judge depth obliquely. An oblique view reads depth instead
 #   from the shoulders' image height above the hands at the bottom over the top of the rep (depth="height",
-#   formcheck.foreshortening.bend_for_height_share: a vertical distance needs no elbow depth). Per rep on the
+#   formcheck.measure.foreshortening.bend_for_height_share: a vertical distance needs no elbow depth). Per rep on the
 #   rendered faults/combos/fast suites and the four `views` clips (30 Nov 2026, the larger of the medians over
 #   shallow and good-depth reps, as below; counter of commit 8d3ce85, which counts the front and oblique reps):
 #   oblique 1.5 (7 shallow reps, true 123-125), 4.2 (13 good, 90th percentile 13; 3.3 over 19 with the `views`
@@ -59,7 +59,7 @@ class ViewPolicy:
 #   measure and over reps of good form for it (n in brackets).
 #   body line, side: 0.010 (30 sag/pike reps), 0.013 (61 straight) -> 0.013. Oblique (world space): 0.033 (16
 #   straight; the oblique-side sag clips are judged as side views).
-#   hand width (read at the top of each rep, formcheck/verdicts.py; re-measured 30 Nov 2026 with every front and
+#   hand width (read at the top of each rep, formcheck/judge/verdicts.py; re-measured 30 Nov 2026 with every front and
 #   oblique-front rep of the suites counted): front 0.178 (12 narrow reps: the landmarker reads close hands 0.09-0.53
 #   too wide even at the top; 0.75 reads 0.90-0.94, 0.55 reads 0.92-1.10), 0.080 (16 wide), 0.022 (15 good). The
 #   error is one-sided (narrow reps read wider, mean +0.26; wide ones mean +0.01), so each hand fault takes the error

@@ -95,7 +95,7 @@ def bend_for_height_share(share: float) -> float:
     the image height at the bottom over the height at the top gives the bend without the elbow's depth. On the
     rendered suites the truth gives 0.62-0.64 at 76-80 degrees (2 asin: 77-80) and 0.89 at 125 (126). A person who
     also lowers the chest by moving the shoulders ahead of the hands reads lower (a deeper bend): real side clips
-    read 0.17-0.45 where the image angle reads 45-75. Used for depth in oblique views (formcheck.views). NaN for
+    read 0.17-0.45 where the image angle reads 45-75. Used for depth in oblique views (formcheck.measure.views). NaN for
     NaN."""
     if share != share:
         return math.nan

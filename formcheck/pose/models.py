@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-from .errors import ModelError
+from formcheck.errors import ModelError
 
 # Official MediaPipe Pose Landmarker bundles (Apache-2.0): name -> (file, sha256 of Google's file).
 # Checksums from ../shared/models/SHA256SUMS, each checked against the file Google serves; only `full` is bundled.
@@ -78,7 +78,7 @@ def bundled_dirs() -> list[Path]:
         dirs.append(Path(str(resources.files("formcheck") / "models")))  # installed wheel: package data
     except (ModuleNotFoundError, TypeError):  # pragma: no cover - depends on the install
         pass
-    dirs.append(Path(__file__).resolve().parent.parent / "models")  # source checkout / editable install
+    dirs.append(Path(__file__).resolve().parents[2] / "models")  # source checkout / editable install
     return dirs
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import TrackFileError
+from formcheck.errors import TrackFileError
 
 N_LANDMARKS = 33
 TRACK_FORMAT = "formcheck-track"

@@ -8,8 +8,8 @@ import math
 import os
 from pathlib import Path
 
-from .measures import FrameMeasures
-from .results import Analysis
+from formcheck.measure.frame import FrameMeasures
+from formcheck.judge.results import Analysis
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> Path:

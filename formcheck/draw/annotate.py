@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 
-from .analyzer import FrameUpdate
-from .profiles import Profile
-from .render import OverlayState, VideoWriterSink, draw_overlay
-from .sources import Frame, SourceInfo
-from .track import PoseFrame
+from formcheck.judge.analyzer import FrameUpdate
+from formcheck.profiles import Profile
+from formcheck.draw.render import OverlayState, VideoWriterSink, draw_overlay
+from formcheck.pose.sources import Frame, SourceInfo
+from formcheck.pose.track import PoseFrame
 
 
 class AnnotatedVideo:

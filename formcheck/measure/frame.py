@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
-from .views import policy
-from .track import (L_ANKLE, L_ELBOW, L_HIP, L_KNEE, L_SHOULDER, L_WRIST, R_ANKLE, R_ELBOW, R_HIP, R_KNEE,
+from formcheck.measure.views import policy
+from formcheck.pose.track import (L_ANKLE, L_ELBOW, L_HIP, L_KNEE, L_SHOULDER, L_WRIST, R_ANKLE, R_ELBOW, R_HIP, R_KNEE,
                     R_SHOULDER, R_WRIST)
 
 SIDES = ((L_SHOULDER, L_ELBOW, L_WRIST, L_HIP, L_KNEE, L_ANKLE), (R_SHOULDER, R_ELBOW, R_WRIST, R_HIP, R_KNEE, R_ANKLE))
@@ -48,7 +48,7 @@ class FrameMeasures:
     in_plank: bool  # body roughly horizontal and on the hands
     view: str  # side, front, oblique or unknown
     # The shoulders' height above the wrists in the image (pixels, visibility-weighted like the body line): a vertical
-    # distance, which a level camera sees at full scale from any side (formcheck.foreshortening.bend_for_height_share).
+    # distance, which a level camera sees at full scale from any side (formcheck.measure.foreshortening.bend_for_height_share).
     shoulder_height_px: float = math.nan
     # The arm's image length, shoulder-elbow plus elbow-wrist (pixels, the same weighting): its full length wherever
     # both bones are seen square, which is what the shoulders' height is when the arm is straight under them.
@@ -77,7 +77,7 @@ def side_weights(visibility: np.ndarray) -> np.ndarray:
 
 
 def body_line_of(m: FrameMeasures, view: str, knee: bool) -> float:
-    """The body-line offset in the space the view policy names (formcheck.views): the image from the side, world
+    """The body-line offset in the space the view policy names (formcheck.measure.views): the image from the side, world
     space otherwise."""
     if policy(view).line == "image":
         return m.line_image_knee if knee else m.line_image_ankle

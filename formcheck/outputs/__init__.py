@@ -1,0 +1,2 @@
+"""Outputs: an `Analysis` in, files out (the JSON contract, per-frame CSV), written atomically.
+"""
