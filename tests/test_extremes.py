@@ -252,7 +252,7 @@ def test_rendered_fast_reps_read_their_straight_tops(tmp_path):
     import json
 
     from formcheck.pipeline.analyze import analyze_video
-    from formcheck.synth.suite import write_suite
+    from formcheck.synth.writer import write_suite
 
     clip = next(c for c in suite("fast") if c.name == "fast_clean_side")
     write_suite([clip], tmp_path)

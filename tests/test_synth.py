@@ -11,7 +11,8 @@ import pytest
 
 from formcheck.synth.kinematics import BONES, Body, J, landmarks33, plank_pose, simulate, two_link_ik
 from formcheck.synth.labels import FAULTS, clip_label, frame_truth, thresholds
-from formcheck.synth.render import VIEWS, Renderer, RenderSettings
+from formcheck.synth.render import Renderer
+from formcheck.synth.scene import VIEWS, RenderSettings
 from formcheck.synth.suite import pole_for_flare, flare_of, suite
 
 SHARED_LABELS = Path(__file__).resolve().parents[2] / "shared" / "clips" / "labels.json"
@@ -150,7 +151,7 @@ def test_render_frame_draws_the_body_where_the_joints_project():
 
 @pytest.fixture(scope="module")
 def smoke_dir(tmp_path_factory):
-    from formcheck.synth.suite import write_suite
+    from formcheck.synth.writer import write_suite
 
     out = tmp_path_factory.mktemp("synth_smoke")
     write_suite(suite("smoke"), out, settings=RenderSettings(noise=2.0))

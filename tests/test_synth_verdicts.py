@@ -11,7 +11,8 @@ import json
 import pytest
 
 from formcheck.synth.labels import thresholds
-from formcheck.synth.suite import pushup_clip, write_suite
+from formcheck.synth.suite import pushup_clip
+from formcheck.synth.writer import write_suite
 
 pytestmark = pytest.mark.slow
 

@@ -36,8 +36,9 @@ def synth(
     check: bool = typer.Option(False, help="Run the pose landmarker on each clip and report detection and the "
                                "elbow-angle error against the model."),
 ) -> None:
-    from .render import RenderSettings
-    from .suite import SUITE_HELP, suite, write_suite
+    from .scene import RenderSettings
+    from .suite import SUITE_HELP, suite
+    from .writer import write_suite
 
     if suite_name == "list":
         table = Table("suite", "clips", "what")
