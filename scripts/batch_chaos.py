@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from formcheck import analyze_track_file  # noqa: E402
+from formcheck.batch.faults import child_pids  # noqa: E402
 from formcheck.profiles import get_profile  # noqa: E402
 
 GOOD, BAD = 90, 10
@@ -72,18 +73,6 @@ def make_inputs(folder: Path, seed: int = 14) -> tuple[dict[str, Path], list[str
     return good, list(corrupt)
 
 
-def children(pid: int) -> set[int]:
-    out = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            out.add(int(stat.parent.name))
-    return out
-
-
 def alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/status").read_text().split("State:", 1)[1].split("\n", 1)[0]
@@ -112,7 +101,7 @@ def main() -> int:
     log.append(f"{time.monotonic() - t0:5.1f} s  worker {worker} SIGKILLed while holding {victim} ({done} results written)")
     while len(list(out.glob("g*.json"))) < 55 and first.poll() is None:
         time.sleep(0.05)
-    workers = children(first.pid)
+    workers = child_pids(first.pid)
     first.kill()
     first.communicate()
     before = {p.name[: -len(".json")] for p in out.glob("g*.json")}  # clip names

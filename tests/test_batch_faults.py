@@ -23,6 +23,7 @@ from conftest import ROOT, SAMPLES
 from formcheck import analyze_track_file
 from formcheck.batch import BatchOptions, run_batch
 from formcheck.batch.executors import exit_cause
+from formcheck.batch.faults import child_pids
 from formcheck.batch.runner import clip_time_limit
 from formcheck.profiles import get_profile
 
@@ -150,18 +151,6 @@ def test_exit_causes_are_named():
     assert exit_cause(3) == "exit code 3"
 
 
-def _children(pid: int) -> set[int]:
-    out = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            out.add(int(stat.parent.name))
-    return out
-
-
 @pytest.mark.skipif(not Path("/proc").exists(), reason="needs /proc to find the workers")
 def test_batch_process_sigkilled_keeps_whole_results_and_a_rerun_resumes(tmp_path):
     folder = clips(tmp_path, copies=4)
@@ -176,7 +165,7 @@ def test_batch_process_sigkilled_keeps_whole_results_and_a_rerun_resumes(tmp_pat
     while time.monotonic() < deadline and len(list(out.glob("c*.json"))) < total - 1:
         time.sleep(0.05)  # everything but the hanging clip
     assert proc.poll() is None, "the batch ended before it could be killed"
-    workers = _children(proc.pid)
+    workers = child_pids(proc.pid)
     proc.kill()  # SIGKILL: no handler runs, no summary is written
     proc.communicate(timeout=30)
     assert not (out / "summary.json").exists()

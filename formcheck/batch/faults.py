@@ -69,3 +69,18 @@ def inject(path: str) -> None:
 def _sleep_for_ever() -> None:
     while True:
         time.sleep(3600)
+
+
+def child_pids(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (Linux /proc), for the chaos tests that kill a worker mid-clip."""
+    from pathlib import Path
+
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.add(int(stat.parent.name))
+    return out
