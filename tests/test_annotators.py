@@ -19,7 +19,7 @@ from formcheck.draw.state import DrawState, OverlayState
 from formcheck.draw.status import Status
 from formcheck.draw.style import CYAN, RED
 from formcheck.judge.reps import Phase
-from formcheck.pose.track import L_ELBOW, L_SHOULDER, L_WRIST, R_ELBOW, R_WRIST, PoseFrame
+from formcheck.pose.track import L_ELBOW, L_SHOULDER, R_ELBOW, R_WRIST, PoseFrame
 from formcheck.profiles import ARTICLE
 
 W, H = 1280, 720

@@ -37,9 +37,4 @@ class AnnotatedVideo:
 
     def close(self, error: BaseException | None = None) -> Path | None:
         """The video's path (None when no frame was written, or after an error: the partial file is removed)."""
-        if self.writer is None:
-            return None
-        if error is not None:
-            self.writer.abort()
-            return None
-        return self.writer.close()
+        return self.writer.finish(error) if self.writer is not None else None

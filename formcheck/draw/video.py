@@ -99,6 +99,13 @@ class VideoFileWriter:
             self._writer = None
         self._remove_tmp()
 
+    def finish(self, error: BaseException | None = None) -> Path | None:
+        """`close()` after a clean run, `abort()` (and None) after the error that stopped it."""
+        if error is None:
+            return self.close()
+        self.abort()
+        return None
+
     def _remove_tmp(self) -> None:
         with contextlib.suppress(OSError):
             self.tmp.unlink()
@@ -106,8 +113,5 @@ class VideoFileWriter:
     def __enter__(self) -> "VideoFileWriter":
         return self
 
-    def __exit__(self, exc_type, *exc) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.finish(exc)

@@ -222,11 +222,8 @@ class ReportVideo:
         """The finished video (None without one: no encoder, no frame, or the stream failed and it was discarded)."""
         if self.writer is None:
             return None
-        if error is not None:
-            self.writer.abort()
-            return None
         try:
-            return self.writer.close()
+            return self.writer.finish(error)
         except FormcheckError as exc:
             self.error = str(exc)
             return None
