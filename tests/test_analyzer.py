@@ -457,3 +457,36 @@ def test_json_contract_names():
               "hand_width_ratio", "elbow_flare_deg", "variant", "valid", "faults", "not_assessable", "confidence"):
         assert k in d["reps"][0]
     json.dumps(d)  # serialisable
+
+
+def test_the_update_says_which_arm_the_elbow_angle_came_from_and_whether_in_position():
+    """What the overlay draws without deciding again: the arm the elbow angle was read from (a side view reads one
+    arm, which may be the far one when the near one is implausible; other views read both) and the position the
+    counter holds. On a real side-view track (apka_pushups: a misplaced near shoulder, so the far arm is often
+    believed) and a kinematic front view."""
+    from conftest import SAMPLES
+    from formcheck.judge.reps import Phase
+    from formcheck.measure.frame import arm_reading
+    from formcheck.pose.track import PoseTrack
+
+    path = SAMPLES / "real" / "apka_pushups.track.npz"
+    if not path.exists():
+        pytest.skip(f"sample track {path.name} is absent")
+    track = PoseTrack.load(path)
+    analyzer = Analyzer(P, track.width, track.height)
+    arms = []
+    for i, pose in enumerate(track.frames()):
+        u = analyzer.feed(pose)
+        assert u.in_position == (analyzer.positions[i] or u.phase != Phase.OUT)
+        if u.elbow_arm is None:
+            assert u.view != "side" or not u.measures.found or np.isnan(u.measures.elbow_deg) or u.measures.elbow_deg \
+                == pytest.approx(u.measures.elbow_image_deg)
+            continue
+        assert u.view == "side"
+        read = arm_reading(pose.image, pose.visibility, u.elbow_arm).angle_deg
+        assert u.measures.elbow_deg == pytest.approx(read, abs=1e-6) or np.isnan(u.measures.elbow_deg)
+        arms.append(u.elbow_arm)
+    assert arms.count(0) > 50 and arms.count(1) > 50  # both arms believed in turn: the field is not a constant
+    front = Analyzer(P, 1280, 720)
+    updates = [front.feed(f) for f in clip(hold(0.5), pushups(2), view="front").frames()]
+    assert all(u.elbow_arm is None for u in updates) and any(u.in_position for u in updates)

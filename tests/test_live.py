@@ -21,7 +21,7 @@ from formcheck.judge.analyzer import FrameUpdate
 from formcheck.live.capture import Captured, LatestSlot
 from formcheck.live.cues import (FRONT_VIEW, NOT_FOUND, OUT_OF_FRAME, SIDE_VIEW, CueLimiter, GuidanceVoice, by_severity,
                                  guidance)
-from formcheck.live.sets import RoundsPlan, SetTracker, parse_rounds
+from formcheck.live.sets import RoundsPlan, SetTracker, in_position, parse_rounds
 from formcheck.measure.frame import FrameMeasures
 from formcheck.profiles import PLAN
 from formcheck.judge.reps import Phase
@@ -52,7 +52,8 @@ def rep(index: int, start: float, end: float, faults=(), valid: bool | None = No
 def update(t: float, in_plank: bool = True, reps=(), found: bool = True, view: str = "side",
            completed: int = 0) -> FrameUpdate:
     phase = Phase.TOP if in_plank and found else Phase.OUT
-    return FrameUpdate(measures(t, in_plank, found, view), phase, view, completed, list(reps), [])
+    return FrameUpdate(measures(t, in_plank, found, view), phase, view, completed, list(reps), [],
+                       in_position=in_plank and found)
 
 
 def stream(t0: float, t1: float, fps: float = 10.0, **kw):
@@ -212,6 +213,15 @@ def test_guidance_for_the_camera():
     assert guidance(_pose(), update(0.0, view="front"), 640, 360) == FRONT_VIEW
     assert guidance(_pose(), update(0.0, view="side"), 640, 360) == ""
     assert guidance(_pose(), update(0.0, view="side", in_plank=False), 640, 360, resting=True) == SIDE_VIEW
+
+
+def test_live_reads_the_analyzers_position_not_the_frames_plank_test():
+    """A front view's folded legs fail the frame's plank test while the analyzer counts: the coach, like the
+    overlay, goes by the analyzer's word."""
+    counting = dataclasses.replace(update(0.0, view="front", in_plank=False), in_position=True)
+    assert guidance(_pose(), counting, 640, 360) == FRONT_VIEW and in_position(counting)
+    standing = dataclasses.replace(update(0.0, view="front"), in_position=False, phase=Phase.OUT)
+    assert guidance(_pose(), standing, 640, 360) == "" and not in_position(standing)
 
 
 def test_guidance_voice_waits_for_a_steady_message_and_does_not_repeat():

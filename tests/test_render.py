@@ -1,4 +1,4 @@
-"""The overlay and the video sink, on synthetic frames with a made-up pose (no model needed)."""
+"""The overlay, its annotators and the video file writer, on synthetic frames with a made-up pose (no model)."""
 
 from __future__ import annotations
 
@@ -8,68 +8,24 @@ import cv2
 import numpy as np
 import pytest
 
-from formcheck.judge.analyzer import Analyzer, FrameUpdate
+from drawing import changed, grey_frame, make_measures, make_pose, make_rep, make_update
+from formcheck.draw.banner import CUES
+from formcheck.draw.body_line import body_line_status
+from formcheck.draw.overlay import draw_overlay
+from formcheck.draw.state import DrawState, OverlayState
+from formcheck.draw.status import status_of
+from formcheck.draw.style import AMBER, GREEN, RED
+from formcheck.draw.thumbnails import render_thumbnail
+from formcheck.draw.video import VideoFileWriter
 from formcheck.errors import FormcheckError
-from formcheck.measure.frame import FrameMeasures
-from formcheck.profiles import ARTICLE, FAULT_CODES
-from formcheck.draw.render import (AMBER, CUES, GREEN, RED, OverlayState, VideoWriterSink, body_line_status, draw_overlay,
-                              render_thumbnail, status_of)
+from formcheck.judge.analyzer import Analyzer, FrameUpdate
 from formcheck.judge.reps import Phase
-from formcheck.judge.results import Rep
-from formcheck.pose.track import (L_ANKLE, L_ELBOW, L_HIP, L_KNEE, L_SHOULDER, L_WRIST, N_LANDMARKS, NOSE, R_ANKLE, R_ELBOW,
-                             R_HIP, R_KNEE, R_SHOULDER, R_WRIST, PoseFrame)
-
-# A side-view plank facing left, in a 1280 x 720 frame (scaled to other sizes below).
-PLANK = {NOSE: (300, 420), L_SHOULDER: (400, 400), R_SHOULDER: (410, 395), L_ELBOW: (400, 480),
-         R_ELBOW: (410, 478), L_WRIST: (400, 560), R_WRIST: (410, 558), L_HIP: (700, 410), R_HIP: (705, 405),
-         L_KNEE: (880, 440), R_KNEE: (885, 437), L_ANKLE: (1050, 470), R_ANKLE: (1055, 468)}
+from formcheck.pose.track import L_ANKLE, L_HIP, L_KNEE, R_ANKLE, R_ELBOW, R_SHOULDER, R_WRIST, PoseFrame
+from formcheck.profiles import ARTICLE, FAULT_CODES
 
 
-def make_pose(w: int = 1280, h: int = 720, t: float = 1.0, offsets: dict | None = None) -> PoseFrame:
-    image = np.zeros((N_LANDMARKS, 3), np.float32)
-    for i in range(N_LANDMARKS):  # face and feet points near the head and the ankles
-        image[i, :2] = (290, 410) if i < 11 else (1060, 480)
-    for i, p in PLANK.items():
-        image[i, :2] = p
-    for i, d in (offsets or {}).items():
-        image[i, :2] += d
-    image[:, 0] *= w / 1280
-    image[:, 1] *= h / 720
-    vis = np.full(N_LANDMARKS, 0.95, np.float32)
-    vis[[R_SHOULDER, R_ELBOW, R_WRIST, R_HIP, R_KNEE, R_ANKLE]] = 0.4  # the far side
-    world = (image - image[[L_HIP, R_HIP]].mean(axis=0)) * np.float32(0.0015)  # metres, hip-centred
-    return PoseFrame(t, image, world, vis, vis.copy(), 1)
-
-
-def make_measures(t: float = 1.0, found: bool = True, **kw) -> FrameMeasures:
-    values = dict(t=t, found=found, elbow_deg=95.0, elbow_image_deg=95.0, elbow_world_deg=97.0, body_line=0.01,
-                  line_image_ankle=0.01, line_image_knee=0.01, line_world_ankle=0.01, line_world_knee=0.01,
-                  hip_angle_deg=175.0, knee_deg=175.0, hand_width=1.2, elbow_flare_deg=40.0, incline_deg=8.0,
-                  view_ratio=0.2, shoulder_drop=1.2, visibility=0.8, supported=True, straight=True, knee_down=False,
-                  in_plank=True, view="side")
-    if not found:
-        values.update({k: math.nan for k, v in values.items() if isinstance(v, float) and k != "t"})
-        values.update(supported=False, straight=False, in_plank=False, view="unknown")
-    values.update(kw)
-    return FrameMeasures(**values)
-
-
-def make_rep(index: int = 1, faults=(), variant: str = "standard", t: float = 1.0) -> Rep:
-    return Rep(index=index, start_s=t - 1.5, bottom_s=t - 0.8, end_s=t, min_elbow_deg=85.0, top_elbow_deg=165.0,
-               body_line_max=0.02, hand_width_ratio=1.2, elbow_flare_deg=40.0, variant=variant, valid=not faults,
-               faults=list(faults), not_assessable=[], confidence=0.9, view="side")
-
-
-def make_update(m: FrameMeasures, phase: Phase = Phase.DOWN, reps: int = 0, new_reps=()) -> FrameUpdate:
-    return FrameUpdate(measures=m, phase=phase, view=m.view, reps_completed=reps, new_reps=list(new_reps))
-
-
-def grey_frame(w: int = 1280, h: int = 720) -> np.ndarray:
-    return np.full((h, w, 3), 120, np.uint8)
-
-
-def changed(a: np.ndarray, b: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> bool:
-    return bool(np.any(a[y0:y1, x0:x1] != b[y0:y1, x0:x1]))
+def status(pose: PoseFrame, update: FrameUpdate) -> tuple[str, tuple]:
+    return status_of(DrawState(pose, update, OverlayState(), ARTICLE))
 
 
 # --- the overlay ------------------------------------------------------------------------------------------------------
@@ -97,17 +53,20 @@ def test_overlay_without_a_person_draws_only_the_panels():
     state = OverlayState().update(update)
     out = draw_overlay(image, pose, update, state, ARTICLE)
     assert out.shape == image.shape
-    assert status_of(pose, update)[0] == "no person in view"
+    assert status(pose, update)[0] == "no person in view"
     assert not changed(out, image, 250, 300, 1100, 600)  # nothing drawn where a body would be
     assert changed(out, image, 1000, 0, 1280, 100)
 
 
 def test_status_asks_for_a_plank_when_out_of_position():
     pose = make_pose()
-    update = make_update(make_measures(in_plank=False, supported=False), phase=Phase.OUT)
-    assert status_of(pose, update) == ("get into a plank", AMBER)
-    assert status_of(pose, make_update(make_measures()))[0] == "in position"
-    assert "knee" in status_of(pose, make_update(make_measures(knee_down=True)))[0]
+    update = make_update(make_measures(in_plank=False, supported=False), phase=Phase.OUT, in_position=False)
+    assert status(pose, update) == ("get into a plank", AMBER)
+    assert status(pose, make_update(make_measures()))[0] == "in position"
+    assert "knee" in status(pose, make_update(make_measures(knee_down=True)))[0]
+    # The analyzer's word, not the frame's plank test: counting through a frame that does not look like a plank
+    # (a front view's folded legs, an incline) is in position.
+    assert status(pose, make_update(make_measures(in_plank=False), phase=Phase.OUT))[0] == "in position"
 
 
 def test_partly_missing_landmarks_do_not_break_drawing():
@@ -196,7 +155,7 @@ def test_thumbnail_is_small_and_annotated():
     assert changed(thumb, grey_frame(320, 180), 90, 90, 110, 145)  # the arm, scaled with the frame
 
 
-# --- the video sink ---------------------------------------------------------------------------------------------------
+# --- the video file writer ---------------------------------------------------------------------------------------------------
 
 def _frames(n: int, w: int = 160, h: int = 120):
     for i in range(n):
@@ -221,9 +180,9 @@ def _read_back(path) -> tuple[int, tuple[int, int], float]:
 
 
 @pytest.mark.parametrize("name", ["out.mp4", "out.webm"])
-def test_sink_writes_a_video_that_reads_back(tmp_path, name):
+def test_writer_writes_a_video_that_reads_back(tmp_path, name):
     path = tmp_path / name
-    with VideoWriterSink(path, fps=15, size=(160, 120)) as sink:
+    with VideoFileWriter(path, fps=15, size=(160, 120)) as sink:
         for frame in _frames(12):
             sink.write(frame)
         assert not path.exists()  # only the temporary name while writing
@@ -233,9 +192,9 @@ def test_sink_writes_a_video_that_reads_back(tmp_path, name):
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
 
 
-def test_sink_opens_at_the_first_frame_and_resizes_odd_frames(tmp_path):
+def test_writer_opens_at_the_first_frame_and_resizes_odd_frames(tmp_path):
     path = tmp_path / "lazy.mp4"
-    sink = VideoWriterSink(path, fps=10)
+    sink = VideoFileWriter(path, fps=10)
     frames = list(_frames(4))
     frames[2] = cv2.resize(frames[2], (200, 100))
     for frame in frames:
@@ -244,21 +203,21 @@ def test_sink_opens_at_the_first_frame_and_resizes_odd_frames(tmp_path):
     assert _read_back(path)[:2] == (4, (160, 120))
 
 
-def test_sink_discards_the_partial_file_on_error(tmp_path):
+def test_writer_discards_the_partial_file_on_error(tmp_path):
     path = tmp_path / "broken.mp4"
     with pytest.raises(RuntimeError):
-        with VideoWriterSink(path, fps=10, size=(160, 120)) as sink:
+        with VideoFileWriter(path, fps=10, size=(160, 120)) as sink:
             sink.write(next(_frames(1)))
             raise RuntimeError("boom")
     assert list(tmp_path.iterdir()) == []
 
 
-def test_sink_errors_are_one_line(tmp_path):
+def test_writer_errors_are_one_line(tmp_path):
     with pytest.raises(FormcheckError, match="use a .mp4 or .webm"):
-        VideoWriterSink(tmp_path / "out.gif", fps=10)
+        VideoFileWriter(tmp_path / "out.gif", fps=10)
     with pytest.raises(FormcheckError, match="no such folder"):
-        VideoWriterSink(tmp_path / "missing" / "out.mp4", fps=10, size=(160, 120))
-    sink = VideoWriterSink(tmp_path / "empty.mp4", fps=10, size=(160, 120))
+        VideoFileWriter(tmp_path / "missing" / "out.mp4", fps=10, size=(160, 120))
+    sink = VideoFileWriter(tmp_path / "empty.mp4", fps=10, size=(160, 120))
     assert sink.close() is None and list(tmp_path.iterdir()) == []  # no frames: no file
 
 

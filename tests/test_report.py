@@ -6,13 +6,14 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import cv2
 import numpy as np
 import pytest
 
-from formcheck.judge.analyzer import Analyzer
-from formcheck.pipeline.analyze import analyze_track_file
+from formcheck.pipeline.analyze import analyze_track_file, run_stream
+from formcheck.pose.parallel import TrackReplay
 from formcheck.profiles import ARTICLE
 from formcheck.report import IndexRow, ReportCapture, ReportVideo, ThumbnailCapture, write_html, write_index
 from formcheck.report.capture import worst_evidence
@@ -44,18 +45,12 @@ def _synthetic_frames(track: PoseTrack):
 
 
 def _stream(track: PoseTrack, sinks) -> "Analysis":  # noqa: F821
-    """What run_stream does, with the track's poses standing in for the landmarker."""
+    """The pipeline (run_stream, which starts and closes the sinks) with the track's poses standing in for the
+    landmarker."""
     info = SourceInfo("synthetic.mp4", track.fps, len(track), track.width, track.height)
-    analyzer = Analyzer(ARTICLE, track.width, track.height)
-    for sink in sinks:
-        if hasattr(sink, "start"):
-            sink.start(info)
-    for frame, pose in _synthetic_frames(track):
-        update = analyzer.feed(pose)
-        for sink in sinks:
-            sink(frame, pose, update)
-    analyzer.finish()
-    return analyzer.result(source=info.to_dict(), model="synthetic")
+    replay = TrackReplay(track, SimpleNamespace(name="synthetic", sha256=""), {})
+    frames = (frame for frame, _ in _synthetic_frames(track))
+    return run_stream(frames, info, replay, ARTICLE, sinks, decode_ahead=0)[0]
 
 
 # --- the page's content ----------------------------------------------------------------------------------------------
@@ -134,7 +129,7 @@ def test_report_video_sink_writes_small_webm(tmp_path):
     track = PoseTrack.load(_track("amirkaseb_pushup"))  # 352x832 portrait, 4 s
     sink = ReportVideo(tmp_path / "v.webm", ARTICLE, max_side=320)
     _stream(track, [sink])
-    path = sink.close()
+    path = sink.close()  # closed by the pipeline already: the same path again
     assert path is not None and path.stat().st_size > 1000, sink.error
     cap = cv2.VideoCapture(str(path))
     ok, frame = cap.read()

@@ -132,13 +132,20 @@ def test_run_stream_joins_the_decode_thread_when_a_sink_fails():
         def people_note(self):
             return {}
 
-    def sink(frame, pose, update):
-        if frame.index == 3:
-            raise RuntimeError("sink failed")
+    class FailingSink:
+        def start(self, info):
+            pass
+
+        def frame(self, frame, pose, update):
+            if frame.index == 3:
+                raise RuntimeError("sink failed")
+
+        def close(self, error=None):
+            pass
 
     state: dict = {}
     with pytest.raises(RuntimeError, match="sink failed"):
-        run_stream(_frames(10_000, state), SourceInfo("x", 30.0, 0, 4, 4), FakeEstimator(), ARTICLE, [sink])
+        run_stream(_frames(10_000, state), SourceInfo("x", 30.0, 0, 4, 4), FakeEstimator(), ARTICLE, [FailingSink()])
     assert state["closed"] and not _decode_threads()
     analysis, _ = run_stream(_frames(50, {}), SourceInfo("x", 30.0, 0, 4, 4), FakeEstimator(), ARTICLE,
                              decode_ahead=0)

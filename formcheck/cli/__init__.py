@@ -111,13 +111,11 @@ def analyze(
     failed = 0
     for path in inputs:
         try:
-            sinks = []
-            video_sink = None
+            sinks = []  # frame sinks: the pipeline starts them, and closes them at the end or on an error
             if video_path is not None:
                 from formcheck.draw.annotate import AnnotatedVideo
 
-                video_sink = AnnotatedVideo(video_path, prof)
-                sinks.append(video_sink)
+                sinks.append(AnnotatedVideo(video_path, prof))
             report_sink = None
             if html_path is not None and not is_track_path(path):  # a track has no pixels to show
                 from formcheck.report import ReportCapture
@@ -125,13 +123,8 @@ def analyze(
                 report_sink = ReportCapture(prof)
                 sinks.append(report_sink)
             with _progress(quiet, path) as progress:
-                try:
-                    analysis = analyze_path(path, prof, model, num_poses=people, sinks=sinks, save_track=save_track,
-                                            progress=progress, analysis_fps=analysis_fps,
-                                            workers=workers or None)
-                finally:
-                    if video_sink is not None:
-                        video_sink.close()
+                analysis = analyze_path(path, prof, model, num_poses=people, sinks=sinks, save_track=save_track,
+                                        progress=progress, analysis_fps=analysis_fps, workers=workers or None)
         except FormcheckError as exc:
             err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
             failed += 1

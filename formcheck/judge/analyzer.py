@@ -105,6 +105,8 @@ class FrameUpdate:
     reps_completed: int
     new_reps: list[Rep] = field(default_factory=list)
     events: list[RepEvent] = field(default_factory=list)
+    in_position: bool = False  # in push-up position as the analyzer holds it: its rule this frame, or still counting
+    elbow_arm: int | None = None  # the arm measures.elbow_deg was read from (0 left, 1 right); None: both, or none
 
 
 class Analyzer:
@@ -192,7 +194,9 @@ class Analyzer:
         events = self.counter.interrupt(t) if cut else []
         events += self.counter.feed(index, t, height, in_position)
         new_reps = self._handle(events)
-        return FrameUpdate(m, self.counter.phase, view, self.completed, new_reps, events)
+        return FrameUpdate(m, self.counter.phase, view, self.completed, new_reps, events,
+                           in_position or self.counter.phase != Phase.OUT,
+                           self.arms.arm if m.found and policy(view).elbow == "nearer_image" else None)
 
     def _rep_height(self, view: str, world_height: float, image_height: float) -> float:
         """The counter's signal: the world shoulder height from the side, the image one from the front and obliquely.

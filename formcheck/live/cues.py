@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from formcheck.judge.analyzer import FrameUpdate
-from formcheck.judge.reps import Phase
 from formcheck.faults import CODES, by_severity, cue
 from formcheck.judge.results import Rep
 from formcheck.pose.track import (L_ANKLE, L_ELBOW, L_HIP, L_KNEE, L_SHOULDER, L_WRIST, R_ANKLE, R_ELBOW, R_HIP, R_KNEE,
@@ -84,8 +83,7 @@ def guidance(pose: PoseFrame, update: FrameUpdate, width: int, height: int, rest
         return NOT_FOUND
     if out_of_frame(pose, width, height):
         return OUT_OF_FRAME
-    positioned = update.phase != Phase.OUT or update.measures.in_plank
-    if update.view == "front" and (positioned or resting):
+    if update.view == "front" and (update.in_position or resting):
         return FRONT_VIEW
     if update.view == "side" and resting:
         return SIDE_VIEW

@@ -1,4 +1,4 @@
-"""The live window's own drawing, added to the shared overlay (`render.draw_overlay`) without changing it: the sets
+"""The live window's own annotator, drawn over the shared overlay (formcheck.draw) without changing it: the sets
 and rest panel (below the rep counter), the rounds countdown, a guidance strip, the pause sign and the frame rate.
 Drawing only."""
 
@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from formcheck.draw.state import DrawState
+from formcheck.draw.style import AMBER, CYAN, FONT, FONT_BOLD, GREEN, GREY, RED, WHITE, Style, panel, put_text, text_size
 from formcheck.profiles import PLAN, TrainingPlan
-from formcheck.draw.render import AMBER, CYAN, FONT, FONT_BOLD, GREEN, GREY, RED, WHITE, OverlayState, _panel, _Style, _text, _text_size
 from .sets import LiveSet, PlanState, RestInfo
 
 
@@ -37,9 +38,19 @@ def _clock(secs: float) -> str:
     return f"{s // 60}:{s % 60:02d}"
 
 
-def draw_live_panel(img: np.ndarray, view: LiveView, state: OverlayState, plan: TrainingPlan = PLAN) -> np.ndarray:
-    """Draw the live additions on `img` (in place; the overlay is drawn first) and return it."""
-    st = _Style.of(img)
+@dataclass(frozen=True)
+class LivePanel:
+    """Annotator: what `view` holds for this frame, drawn on the image in place (after the overlay)."""
+
+    view: LiveView
+    plan: TrainingPlan = PLAN
+
+    def annotate(self, image: np.ndarray, state: DrawState) -> np.ndarray:
+        return _draw_panel(image, self.view, state.overlay.banner_alpha() > 0, self.plan)
+
+
+def _draw_panel(img: np.ndarray, view: LiveView, banner_shown: bool, plan: TrainingPlan) -> np.ndarray:
+    st = Style.of(img)
     h, w = img.shape[:2]
     m, pad = st.px(14), st.px(12)
     x0, y0 = m, st.px(166)
@@ -75,15 +86,15 @@ def draw_live_panel(img: np.ndarray, view: LiveView, state: OverlayState, plan: 
         lines.append((f"sets done: {reps}", st.small, GREY, 1, FONT))
     lines.append((f"{view.fps:.0f} fps, {view.dropped} dropped", st.small * 0.9, GREY, 1, FONT))
 
-    sizes = [_text_size(t, s, th, f) for t, s, _, th, f in lines]
+    sizes = [text_size(t, s, th, f) for t, s, _, th, f in lines]
     bw = max([sz[0] for sz in sizes] + [st.px(180)]) + 2 * pad + st.px(5)
     bar_h = st.px(10) if bar else 0
     bh = pad + sum(sz[1] + st.px(10) for sz in sizes) + (bar_h + st.px(10) if bar else 0) + pad - st.px(10)
-    _panel(img, x0, y0, x0 + bw, y0 + bh, st, accent=lines[0][2])
+    panel(img, x0, y0, x0 + bw, y0 + bh, st, accent=lines[0][2])
     tx, y = x0 + pad + st.px(5), y0 + pad
     for i, ((text, scale, color, thick, font), (tw, th, _)) in enumerate(zip(lines, sizes)):
         y += th
-        _text(img, text, (tx, y), scale, color, thick, font)
+        put_text(img, text, (tx, y), scale, color, thick, font)
         y += st.px(10)
         if i == 0 and bar:
             frac, wlo, whi, bcolor = bar
@@ -95,31 +106,31 @@ def draw_live_panel(img: np.ndarray, view: LiveView, state: OverlayState, plan: 
             cv2.rectangle(img, (int(bx0), int(y + bar_h * 0.25)), (int(bx0 + (bx1 - bx0) * frac),
                           int(y + bar_h * 0.75)), bcolor, -1)
             y += bar_h + st.px(10)
-    if view.guidance and state.banner_alpha() <= 0:
+    if view.guidance and not banner_shown:  # the banner's cue comes first
         _strip(img, view.guidance, st, AMBER)
     if view.paused:
         text = "PAUSED  (space: resume, q: quit)"
         scale, thick = st.font * 1.4, st.thick + 1
-        tw, th, _ = _text_size(text, scale, thick, FONT_BOLD)
+        tw, th, _ = text_size(text, scale, thick, FONT_BOLD)
         f = min(1.0, (w - 2 * m) / (tw + 2 * pad))
         scale *= f
-        tw, th, _ = _text_size(text, scale, thick, FONT_BOLD)
+        tw, th, _ = text_size(text, scale, thick, FONT_BOLD)
         cx, cy = (w - tw) / 2, h / 2
-        _panel(img, cx - pad, cy - th - pad, cx + tw + pad, cy + pad, st, accent=RED, alpha=0.75)
-        _text(img, text, (cx, cy), scale, WHITE, thick, FONT_BOLD)
+        panel(img, cx - pad, cy - th - pad, cx + tw + pad, cy + pad, st, accent=RED, alpha=0.75)
+        put_text(img, text, (cx, cy), scale, WHITE, thick, FONT_BOLD)
     return img
 
 
-def _strip(img: np.ndarray, text: str, st: _Style, color) -> None:
+def _strip(img: np.ndarray, text: str, st: Style, color) -> None:
     """A one-line strip across the bottom of the frame (shrunk to fit a narrow frame)."""
     h, w = img.shape[:2]
     pad, m = st.px(10), st.px(14)
     scale, thick = st.font, st.thick
-    tw, th, _ = _text_size(text, scale, thick)
+    tw, th, _ = text_size(text, scale, thick)
     if tw > w - 2 * m - 2 * pad:
         scale *= (w - 2 * m - 2 * pad) / tw
-        tw, th, _ = _text_size(text, scale, thick)
+        tw, th, _ = text_size(text, scale, thick)
     x0 = (w - tw) / 2 - pad
     y1 = h - m
-    _panel(img, x0, y1 - th - 2 * pad, x0 + tw + 2 * pad, y1, st, accent=color, alpha=0.75)
-    _text(img, text, (x0 + pad + st.px(3), y1 - pad), scale, color, thick)
+    panel(img, x0, y1 - th - 2 * pad, x0 + tw + 2 * pad, y1, st, accent=color, alpha=0.75)
+    put_text(img, text, (x0 + pad + st.px(3), y1 - pad), scale, color, thick)

@@ -1,4 +1,4 @@
-"""A live coaching session: capture -> pose -> the shared Analyzer -> sets, cues, overlay -> window (or console).
+"""A live coaching session: capture -> pose -> the shared Analyzer -> sets, cues -> window sink (or console).
 
 The pose stage takes the newest captured frame each time it is free; what it had no time for is dropped (and
 counted). Stream time is the capture time, minus pauses. Whatever ends the session (q, Ctrl-C, the end of the
@@ -8,7 +8,6 @@ source, a lost camera, a closed window), the record is saved: the analyze JSON c
 from __future__ import annotations
 
 import collections
-import dataclasses
 import json
 import os
 import sys
@@ -25,16 +24,17 @@ from formcheck.judge.analyzer import Analyzer, FrameUpdate
 from formcheck.errors import FormcheckError
 from formcheck.pose.landmarker import PoseEstimator
 from formcheck.profiles import ARTICLE, PLAN, Profile, TrainingPlan
-from formcheck.draw.render import OverlayState, draw_overlay
-from formcheck.pose.sources import Frame
+from formcheck.pipeline.sinks import Sinks
+from formcheck.pose.sources import Frame, SourceInfo
 from formcheck.outputs.writers import _clean, atomic_write_text
 from .capture import LiveCapture
 from formcheck.faults import words as fault_words
 from .cues import CueLimiter, GuidanceVoice, by_severity, cue_text, guidance
-from .panel import LiveView, draw_live_panel
+from .panel import LiveView
 from .sets import RoundsPlan, SetTracker
+from .window import LiveWindow
 
-WINDOW = "formcheck live  (q quit, r reset, space pause)"
+
 def _verdict(rep) -> str:
     """A rep's verdict in words, most severe fault first; borderline faults in brackets (not counted)."""
     text = "valid" if rep.valid else ", ".join(fault_words(f) for f in by_severity(rep.faults))
@@ -97,11 +97,10 @@ class LiveResult:
 
 
 class _Coach:
-    """The per-session analysis state that `r` resets: analyzer, overlay state, sets, plan, cues."""
+    """The per-session analysis state that `r` resets (with the window's count): analyzer, sets, plan, cues."""
 
     def __init__(self, opts: LiveOptions, width: int, height: int):
         self.analyzer = Analyzer(opts.profile, width, height)
-        self.state = OverlayState()
         self.sets = SetTracker(opts.plan)
         self.plan = RoundsPlan(self.sets, opts.rounds_s, None, opts.repeats, opts.plan) if opts.rounds_s else None
         self.cues = CueLimiter()
@@ -121,9 +120,8 @@ class LiveSession:
         self.resets = 0
         self.capture: LiveCapture | None = None
         self.estimator: PoseEstimator | None = None
-        self._window_open = False
-        self.last_image: np.ndarray | None = None  # the last frame shown (with the overlay)
-        self._last: tuple | None = None  # (overlay without the live panel, its LiveView), to draw the pause sign on
+        self.window = LiveWindow(self._view, opts.profile, opts.plan, show=opts.window)
+        self._sinks = Sinks([self.window])  # the window is a frame sink: started once, fed each frame, closed once
 
     def note(self, line: str) -> None:
         with self._notes_lock:
@@ -142,18 +140,6 @@ class LiveSession:
             raise FormcheckError("no display to open a window on (DISPLAY is not set): use --no-window to run "
                                  "headless, or run under a desktop session or xvfb-run")
 
-    def _open_window(self, width: int, height: int) -> None:
-        import cv2
-
-        try:
-            cv2.namedWindow(WINDOW, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO)
-            f = min(1.0, 1280 / width, 720 / height)
-            cv2.resizeWindow(WINDOW, int(width * f), int(height * f))
-        except cv2.error as exc:
-            raise FormcheckError(f"cannot open a window ({str(exc).strip().splitlines()[-1]}): use --no-window") \
-                from None
-        self._window_open = True
-
     # -- the loop ----------------------------------------------------------------------------------------------------
 
     def run(self) -> LiveResult:
@@ -166,8 +152,8 @@ class LiveSession:
         self.capture.open()  # SourceError (one line) for a camera that cannot be opened
         try:
             self.estimator = PoseEstimator(opts.model, num_poses=opts.people)
-            if opts.window:
-                self._open_window(self.capture.width, self.capture.height)
+            c = self.capture
+            self._sinks.start(SourceInfo(c.name, c.fps, 0, c.width, c.height))  # opens the window
         except BaseException:
             self.capture.stop()
             if self.estimator is not None:
@@ -199,12 +185,13 @@ class LiveSession:
                 self.estimator.close()
                 if self.speaker is not None:
                     self.speaker.close()
-                if self._window_open:
-                    import cv2
-
-                    cv2.destroyAllWindows()
-                    cv2.waitKey(1)
+                self._sinks.close()
         return result
+
+    @property
+    def last_image(self) -> np.ndarray | None:
+        """The last frame shown (with the overlay)."""
+        return self.window.last_image
 
     def _loop(self) -> tuple[str, str]:
         import cv2
@@ -224,9 +211,9 @@ class LiveSession:
                     paused = not paused
                     cap.pause(paused)
                     self.out("live: paused" if paused else "live: resumed")
-                    if paused and self._last is not None:
-                        self._show_paused()
-                if cv2.getWindowProperty(WINDOW, cv2.WND_PROP_VISIBLE) < 1:
+                    if paused:
+                        self.window.show_paused(cap.dropped)
+                if not self.window.visible():
                     return "window_closed", ""
             if t_end is not None and time.perf_counter() >= t_end:
                 return "time_limit", ""
@@ -244,21 +231,13 @@ class LiveSession:
             self._process(item)
 
     def _process(self, item) -> None:
-        import cv2
-
-        opts, cap, coach = self.opts, self.capture, self.coach
+        cap, coach = self.capture, self.coach
         t = cap.clock.at(item.captured_at)
         frame = Frame(self.stats.processed, t, item.image)
         pose = self.estimator.process(frame)
         update = coach.analyzer.feed(pose)
         self._coach(pose, update)
-        img = draw_overlay(item.image, pose, update, coach.state, opts.profile)
-        view = self._view(update)
-        self._last = (img.copy() if opts.window else None, view)  # to redraw with the pause sign
-        draw_live_panel(img, view, coach.state, opts.plan)
-        self.last_image = img
-        if opts.window:
-            cv2.imshow(WINDOW, img)
+        self._sinks.frame(frame, pose, update)  # the overlay and the live panel (self._view), shown
         now = time.perf_counter()
         self.stats.latencies_ms.append((now - item.captured_at) * 1000.0)
         self.stats.shown_at.append(now)
@@ -281,9 +260,6 @@ class LiveSession:
         for ev in update.events:
             if ev.kind == "complete":
                 self.out(f"{t:7.1f}s  rep counted ({update.reps_completed})")
-        coach.state.update(update)
-        if update.new_reps:
-            coach.state.last_faults = by_severity(coach.state.last_faults)  # the banner's first line: most severe
         for rep in update.new_reps:
             cue = coach.cues.for_rep(rep, t)
             verdict = _verdict(rep)
@@ -327,19 +303,11 @@ class LiveSession:
                         guidance=coach.guidance, cue=coach.last_cue, fps=self.stats.fps(),
                         dropped=self.capture.dropped, source=self.capture.name)
 
-    def _show_paused(self) -> None:
-        import cv2
-
-        base, view = self._last
-        if base is None:
-            return
-        view = dataclasses.replace(view, paused=True, fps=0.0, dropped=self.capture.dropped)
-        cv2.imshow(WINDOW, draw_live_panel(base.copy(), view, self.coach.state, self.opts.plan))
-
     def _reset(self) -> None:
         """Start over: a fresh count, sets and plan (the same camera and model)."""
         self.resets += 1
         self.coach = _Coach(self.opts, self.capture.width, self.capture.height)
+        self.window.reset()
         self.out("live: reset, counting from zero")
 
     # -- the end -----------------------------------------------------------------------------------------------------

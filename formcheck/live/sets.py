@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from formcheck.judge.analyzer import FrameUpdate
 from formcheck.profiles import PLAN, TrainingPlan
-from formcheck.judge.reps import Phase
 
 
 @dataclass
@@ -36,8 +35,8 @@ class LiveSet:
 
 
 def in_position(update: FrameUpdate) -> bool:
-    """The person is in (or counting from) a push-up position, as the overlay shows it."""
-    return bool(update.measures.found) and (update.phase != Phase.OUT or bool(update.measures.in_plank))
+    """The person is in (or counting from) a push-up position, as the analyzer holds it and the overlay shows it."""
+    return bool(update.measures.found) and update.in_position
 
 
 @dataclass

@@ -355,6 +355,7 @@ class ArmTrust:
         self._lengths = [deque(maxlen=self.window) for _ in range(4)]
         self._medians = [math.nan] * 4
         self._since_sort = 0
+        self.arm: int | None = None  # the arm the last reading came from (None: neither could be read)
 
     def elbow(self, image: np.ndarray, visibility: np.ndarray, in_position: bool) -> float:
         """The believed image elbow angle of this frame (NaN when neither arm can be read)."""
@@ -366,10 +367,13 @@ class ArmTrust:
         far = 1 - near
         a_near, a_far = arms[near].angle_deg, arms[far].angle_deg
         if ok[near] and ok[far] and abs(a_near - a_far) > self.profile.arms_disagree_deg:
-            return max(a_near, a_far)
-        if ok[near] or not ok[far]:
-            return a_near
-        return a_far
+            self.arm = near if a_near >= a_far else far
+        else:
+            self.arm = near if ok[near] or not ok[far] else far
+        angle = arms[self.arm].angle_deg
+        if angle != angle:
+            self.arm = None
+        return angle
 
     def _plausible(self, arm: ArmReading, side: int) -> bool:
         p = self.profile

@@ -1,7 +1,8 @@
 """The one pipeline behind `analyze`, `batch` and `live`: source -> pose -> analyzer -> sinks.
 
 Frames stream through; only landmarks and measurements are kept, never the images, so memory stays flat with
-clip length. A sink is any callable `(frame, pose, update)` called once per frame (annotated video, live window).
+clip length. Frame sinks (annotated video, report capture: `sinks.FrameSink`) see every frame on the way; the
+pipeline starts them before the first frame and closes them at the end, or on an error.
 """
 
 from __future__ import annotations
@@ -10,15 +11,15 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable
 
-from formcheck.judge.analyzer import Analyzer, FrameUpdate, analyze_track
+from formcheck.judge.analyzer import Analyzer, analyze_track
 from formcheck.errors import FormcheckError, SourceError
 from formcheck.pose.landmarker import PoseEstimator
 from formcheck.profiles import ARTICLE, Profile, get_profile
 from formcheck.judge.results import Analysis
+from formcheck.pipeline.sinks import FrameSink, Sinks, frame_sinks
 from formcheck.pose.sources import Frame, SourceInfo, VideoSource, prefetch
 from formcheck.pose.track import PoseFrame, PoseTrack, is_track_path
 
-FrameSink = Callable[[Frame, PoseFrame, FrameUpdate], None]
 Progress = Callable[[int, int], None]  # (frames done, frames expected or 0)
 
 
@@ -33,34 +34,31 @@ def run_stream(frames: Iterable[Frame], info: SourceInfo, estimator: PoseEstimat
 
     With `decode_ahead` > 0 the frames are read (decoded, and converted to RGB) in a background thread, at most
     that many ahead, so decoding overlaps the pose model; 0 reads them in this thread. The results are the same.
-    Sinks are started with the info of the frames they get (`fps` is the analysis rate when the source samples).
+    Sinks are started with the info of the frames they get (`fps` is the analysis rate when the source samples)
+    and closed once the analysis is made, or with the error that stopped the stream (FrameSink).
     Progress counts frames of the video (a sampling source skips some), against the container's frame count.
     """
     analyzer = Analyzer(profile, info.width, info.height)
-    sinks = list(sinks)
-    sink_info = info.as_yielded()
-    for sink in sinks:
-        if hasattr(sink, "start"):
-            sink.start(sink_info)
     kept: list[PoseFrame] = []
     done = 0
-    stream = prefetch(frames, decode_ahead) if decode_ahead > 0 else iter(frames)
-    try:
-        for frame in stream:
-            pose = estimator.process(frame)
-            update = analyzer.feed(pose)
-            for sink in sinks:
-                sink(frame, pose, update)
-            if keep_track:
-                kept.append(pose)
-            done += 1
-            if progress is not None:
-                progress(max(done, frame.index + 1), info.frames)
-    finally:
-        close = getattr(stream, "close", None)
-        if close is not None:
-            close()  # stops and joins the decode thread at once, even when a sink or the model failed
-    return _finish(analyzer, info, done, estimator, kept if keep_track else None)
+    with Sinks(sinks) as out:
+        out.start(info.as_yielded())
+        stream = prefetch(frames, decode_ahead) if decode_ahead > 0 else iter(frames)
+        try:
+            for frame in stream:
+                pose = estimator.process(frame)
+                update = analyzer.feed(pose)
+                out.frame(frame, pose, update)
+                if keep_track:
+                    kept.append(pose)
+                done += 1
+                if progress is not None:
+                    progress(max(done, frame.index + 1), info.frames)
+        finally:
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()  # stops and joins the decode thread at once, even when a sink or the model failed
+        return _finish(analyzer, info, done, estimator, kept if keep_track else None)
 
 
 def _finish(analyzer: Analyzer, info: SourceInfo, done: int, estimator, kept: list[PoseFrame] | None
@@ -96,7 +94,7 @@ def run_parallel(source: VideoSource, model: str, num_poses: int, profile: Profi
     poser = ParallelPoser(source, model, num_poses, workers, estimators, make_estimator=make_estimator,
                           decode_ahead=decode_ahead)
     info = source.info
-    sinks = list(sinks)
+    sinks = frame_sinks(sinks)  # checked before the long posing pass; started in the drawing pass
     analyzer = Analyzer(profile, info.width, info.height)
     kept: list[PoseFrame] = []
     done = 0

@@ -6,7 +6,8 @@ worst evidence `t` is drawn with the overlay and kept, and the window is cut bac
 rep the profile allows, never by the clip's length.
 
 `ReportVideo` writes a downscaled annotated WebM (VP9, which every current browser plays) to embed in the report.
-`ReportCapture` is both, as one sink, plus the temporary folder the video lives in.
+`ReportCapture` is both, as one sink, plus the temporary folder the video lives in. All three are frame sinks
+(start / frame / close, formcheck.pipeline.sinks.FrameSink).
 """
 
 from __future__ import annotations
@@ -26,7 +27,10 @@ from formcheck.judge.analyzer import FrameUpdate
 from formcheck.errors import FormcheckError
 from formcheck.profiles import ARTICLE, Profile
 from formcheck.pose.quiet import quiet_native_stderr
-from formcheck.draw.render import OverlayState, VideoWriterSink, draw_overlay, render_thumbnail, scale_pose
+from formcheck.draw.overlay import OVERLAY
+from formcheck.draw.state import DrawState, OverlayState
+from formcheck.draw.thumbnails import render_thumbnail, scale_pose
+from formcheck.draw.video import VideoFileWriter
 from formcheck.judge.results import Evidence, Rep
 from formcheck.pose.sources import Frame, SourceInfo
 from formcheck.pose.track import PoseFrame
@@ -88,7 +92,7 @@ def _jpeg(image: np.ndarray, quality: int) -> bytes:
 
 
 class ThumbnailCapture:
-    """Sink `(frame, pose, update)`: one overlay-drawn thumbnail per faulted rep, at its worst evidence frame."""
+    """Frame sink: one overlay-drawn thumbnail per faulted rep, at its worst evidence frame."""
 
     def __init__(self, profile: Profile = ARTICLE, max_side: int = THUMB_MAX_SIDE, window_s: float | None = None):
         self.profile = profile
@@ -102,7 +106,10 @@ class ThumbnailCapture:
         self.peak_buffered = 0
         self._floor = -math.inf
 
-    def __call__(self, frame: Frame, pose: PoseFrame, update: FrameUpdate) -> None:
+    def start(self, info: SourceInfo) -> None:
+        """Nothing to open: frames are kept as they come."""
+
+    def frame(self, frame: Frame, pose: PoseFrame, update: FrameUpdate) -> None:
         self.state.update(update)
         small, f = _downscale(frame.image, self.max_side)
         # The state as drawn in this frame, less the previous rep's banner (it would caption the wrong rep).
@@ -118,6 +125,9 @@ class ThumbnailCapture:
         now = frame.t
         while self.buffer and (self.buffer[0].t < self._floor or self.buffer[0].t < now - self.window_s):
             self.buffer.popleft()
+
+    def close(self, error: BaseException | None = None) -> None:
+        """Nothing to finish: the window stays for `complete`, which the last rep needs after the stream."""
 
     def complete(self, reps: list[Rep]) -> dict[int, Thumbnail]:
         """Thumbnails for the faulted reps the sink never saw reported: the analyzer judges the last rep at
@@ -139,8 +149,8 @@ class ThumbnailCapture:
                                                drawn.shape[0])
 
 
-class _TunedWriter(VideoWriterSink):
-    """VideoWriterSink with encoder parameters (constant quality), so an embedded VP9 stays small."""
+class _TunedWriter(VideoFileWriter):
+    """VideoFileWriter with encoder parameters (constant quality), so an embedded VP9 stays small."""
 
     def __init__(self, path, fps, size=None, params: tuple[int, ...] = ()):
         self.params = list(params)
@@ -164,7 +174,7 @@ def _even(x: float) -> int:
 
 
 class ReportVideo:
-    """Sink: the annotated video, downscaled to `max_side` and drawn at that size (legible text), as WebM/VP9,
+    """Frame sink: the annotated video, downscaled to `max_side` and drawn at that size (legible text), as WebM/VP9,
     keeping every k-th frame so that it runs at about `max_fps`."""
 
     def __init__(self, path: str | Path, profile: Profile = ARTICLE, max_side: int = VIDEO_MAX_SIDE,
@@ -177,7 +187,7 @@ class ReportVideo:
         self.max_side = max_side
         self.crf = crf
         self.state = OverlayState()
-        self.writer: VideoWriterSink | None = None
+        self.writer: VideoFileWriter | None = None
         self.error = ""
         self.size: tuple[int, int] | None = None
 
@@ -196,30 +206,24 @@ class ReportVideo:
         except FormcheckError as exc:  # no VP9 encoder: the report goes without its video, and says why
             self.error = str(exc)
 
-    def __call__(self, frame: Frame, pose: PoseFrame, update: FrameUpdate) -> None:
+    def frame(self, frame: Frame, pose: PoseFrame, update: FrameUpdate) -> None:
         self.state.update(update)
         self.seen += 1
-        if self.error or (self.seen - 1) % self.step:
+        if self.writer is None or (self.seen - 1) % self.step:  # no writer: the error says why
             return
-        if self.writer is None:
-            h, w = frame.image.shape[:2]
-            f = min(1.0, self.max_side / max(h, w))
-            self.size = (_even(w * f), _even(h * f))
-            self._open(30.0)
-            if self.error:
-                return
         h, w = frame.image.shape[:2]
         image = cv2.resize(frame.image, self.size, interpolation=cv2.INTER_AREA) if (w, h) != self.size else \
             frame.image
         f = self.size[0] / w
-        self.writer.write(draw_overlay(image, scale_pose(pose, f) if f != 1.0 else pose, update, self.state,
-                                       self.profile))
+        drawn = DrawState(scale_pose(pose, f) if f != 1.0 else pose, update, self.state, self.profile)
+        self.writer.write(OVERLAY.annotate(image, drawn))
 
-    def close(self) -> Path | None:
+    def close(self, error: BaseException | None = None) -> Path | None:
+        """The finished video (None without one: no encoder, no frame, or the stream failed and it was discarded)."""
         if self.writer is None:
             return None
         try:
-            return self.writer.close()
+            return self.writer.finish(error)
         except FormcheckError as exc:
             self.error = str(exc)
             return None
@@ -229,9 +233,9 @@ class ReportCapture:
     """One sink for `formcheck analyze --html`: thumbnails of the faulted reps and the embedded video.
 
         capture = ReportCapture(profile)
-        analysis = analyze_video(path, profile, sinks=[capture])
+        analysis = analyze_video(path, profile, sinks=[capture])   # the pipeline starts and closes it
         write_report(analysis, "report.html", capture)      # writes, then removes the temporary video
-        # or: write_html(analysis, path, thumbnails=capture.thumbnails_for(analysis), video_path=capture.close())
+        # or: write_html(analysis, path, thumbnails=capture.thumbnails_for(analysis), video_path=capture.video_path)
     """
 
     def __init__(self, profile: Profile = ARTICLE, video: bool = True, video_max_side: int = VIDEO_MAX_SIDE):
@@ -256,19 +260,24 @@ class ReportCapture:
         return self.thumbs.complete(analysis.reps)
 
     def start(self, info: SourceInfo) -> None:
+        self.thumbs.start(info)
         if self.video is not None:
             self.video.start(info)
 
-    def __call__(self, frame: Frame, pose: PoseFrame, update: FrameUpdate) -> None:
-        self.thumbs(frame, pose, update)
+    def frame(self, frame: Frame, pose: PoseFrame, update: FrameUpdate) -> None:
+        self.thumbs.frame(frame, pose, update)
         if self.video is not None:
-            self.video(frame, pose, update)
+            self.video.frame(frame, pose, update)
 
-    def close(self) -> Path | None:
-        """Finish the video; returns its path (None without one). Safe to call twice."""
+    def close(self, error: BaseException | None = None) -> Path | None:
+        """Finish the video; returns its path (None without one). Safe to call twice (the pipeline closes it, the
+        report reads the path). After an error the partial video and its folder are removed at once."""
         if not self._closed:
             self._closed = True
-            self._video_path = self.video.close() if self.video is not None else None
+            self.thumbs.close(error)
+            self._video_path = self.video.close(error) if self.video is not None else None
+            if error is not None:
+                self.cleanup()
         return self._video_path
 
     @property
