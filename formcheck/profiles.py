@@ -5,6 +5,12 @@ built on: elbows to 90 degrees, extended back to a plank, a rigid torso with no 
 wider than the shoulders, elbows relatively close to the torso. Other profiles change only what their standard
 changes (see GUIDE.md §2). Measurement tolerances (how far a landmark estimate can be off) are named as such and
 kept apart from the standard's own figure, so a reader can tell the rule from the slack.
+
+A threshold whose value was chosen by looking at shared clips (../shared) says which, on a line of its own:
+`# NAME chosen on: CLIP, CLIP, FOLDER/*.` (a bare name is a clip of ../shared/clips; FOLDER/* every clip of
+../shared/FOLDER). tests/test_thresholds_unseen.py checks each on the bundled tracks of the shared clips it was not
+chosen on, benchmarks/unseen_thresholds.py on every labelled clip it was not chosen on (clips-front, clips-pushfit);
+the figures are in docs/thresholds.md.
 """
 
 from __future__ import annotations
@@ -65,7 +71,8 @@ class Profile:
     # floor push-up it is about 0.5 (forearm upright, upper arm level); lying on the back it is 0 or less.
     hands_below_shoulders_min: float = 0.25
     # A push-up keeps a line: a hip offset beyond this share of the body line is a bent body (sit-up, bent-over
-    # lift), not a push-up with a sag. The worst sag demonstrated in the clips measures about 0.13.
+    # lift), not a push-up with a sag. The worst sag demonstrated in the clips measures about 0.13 (tayyab_pushup).
+    # body_bent_max chosen on: tayyab_pushup.
     body_bent_max: float = 0.3
     # Hands on the floor: a wrist may sit above its elbow by at most this fraction of the forearm (landmark noise).
     wrist_above_elbow_max: float = 0.3
@@ -86,6 +93,8 @@ class Profile:
     # plane shortens by 29%). Two arms that both pass and differ by more than 15 degrees disagree: on the side-view
     # tops of samples/real where both arms are seen straight (tayyab_pushup 1/2/4, joelo_pushup3, amirkaseb_pushup)
     # they agree within about 8; on apka_pushups' tops, with a shoulder point misplaced, they differ by 20-30.
+    # arms_disagree_deg chosen on: tayyab_pushup, tayyab_pushup2, tayyab_pushup4, joelo_pushup3, amirkaseb_pushup,
+    # apka_pushups.
     arm_min_visibility: float = 0.5
     bone_length_tolerance: float = 0.3
     arms_disagree_deg: float = 15.0
@@ -114,6 +123,9 @@ class Profile:
     # the last arm_scale_s in position, long enough to hold a top at any push-up tempo, short enough to follow a
     # person who settles into the plank closer to or farther from the camera (shared apka_pushups: the kneeling
     # intro's arm reads 270 px, the plank's 190 px two seconds later; an 8 s window lost 10 of its 76 reps).
+    # The clap push-ups are shared omartarek_pushup's (with the rendered narrow_3_front for the lifted wrists):
+    # hand_anchor_s chosen on: omartarek_pushup.
+    # arm_scale_s chosen on: apka_pushups.
     hand_anchor_s: float = 1.0
     arm_scale_s: float = 2.0
     arm_scale_quantile: float = 0.9
@@ -122,7 +134,8 @@ class Profile:
     # The top after a rep has settled when the arm bends again by this much, or holds for this long.
     rep_settle_drop: float = 0.1
     rep_settle_s: float = 0.8
-    # A rep shorter than this is a glitch (the fastest reps in the clips take about 0.5 s).
+    # A rep shorter than this is a glitch (the fastest reps in the clips take about 0.5 s: apka_pushups').
+    # rep_min_duration_s chosen on: apka_pushups.
     rep_min_duration_s: float = 0.3
     # A rep longer than this is not a push-up but someone resting or getting up.
     rep_max_duration_s: float = 12.0
@@ -150,12 +163,15 @@ class Profile:
     # ... and the shoulders must come down onto the hands: their image height above the wrists must change by at least
     # this share of their own image travel (push-ups on the shared, pushfit and rendered clips: 0.42 and up; a deadlift
     # filmed from the front, arms hanging: 0.07-0.09).
+    # rep_min_shoulder_approach_share chosen on: clips/*, clips-pushfit/*.
     rep_min_shoulder_approach_share: float = 0.3
     # View, from the body's yaw to the camera (world shoulder and hip lines, 0 = facing it, 90 = side on): at or
     # above the first a side view, at or below the second a front (or back) view, oblique between. Measured on the
     # synthetic `views` suite and the shared clips (median per clip): front cameras read 2-11 degrees, oblique-front
     # 33-50, oblique-side 66-74, side 66-87; the side bound keeps oblique-side cameras judged as side views, as the
     # image-ratio rule below did.
+    # view_side_min_yaw_deg chosen on: clips/*.
+    # view_front_max_yaw_deg chosen on: clips/*.
     view_side_min_yaw_deg: float = 60.0
     view_front_max_yaw_deg: float = 20.0
     # Without world landmarks: image shoulder width / image torso length below this is a side view, above the next a

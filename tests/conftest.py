@@ -28,6 +28,24 @@ def clip_labels() -> dict:
     return json.loads(path.read_text())["clips"]
 
 
+def real_labels_path() -> Path:
+    """The labels of the bundled real tracks: ../shared/clips/labels.json, the truth, where it is (its copy in
+    samples/real can lag a second look at the frames); the bundled copy on a machine without ../shared."""
+    shared = CLIPS / "labels.json"
+    return shared if shared.exists() else SAMPLES / "real" / "labels.json"
+
+
 @pytest.fixture(scope="session")
 def sample_labels() -> dict:
-    return json.loads((SAMPLES / "real" / "labels.json").read_text())["clips"]
+    """The real clips' labels keyed by bundled track name (x.mp4 -> x.track.npz)."""
+    clips = json.loads(real_labels_path().read_text())["clips"]
+    return {Path(name).stem.removesuffix(".track") + ".track.npz": label for name, label in clips.items()}
+
+
+@pytest.fixture(scope="session")
+def sample_results(sample_labels) -> dict:
+    """The analysis of every bundled real track (samples/real) with the default profile, by track name."""
+    from formcheck import analyze_track_file
+
+    real = SAMPLES / "real"
+    return {name: analyze_track_file(real / name) for name in sample_labels if (real / name).exists()}

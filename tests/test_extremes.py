@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import kinematic as kin
-from formcheck.judge.analyzer import Analyzer, analyze_track
+from formcheck.judge.analyzer import analyze_track
 from formcheck.measure.frame import ArmTrust
 from formcheck.profiles import ARTICLE
 from formcheck.synth.kinematics import simulate
@@ -193,18 +193,6 @@ def test_arm_trust_learns_bone_lengths_and_forgets_them_on_reset():
 def _reading(arms: ArmTrust, image, vis, side: int):
     from formcheck.measure.frame import arm_reading
     return arm_reading(image, vis, side), side
-
-
-def test_live_feed_and_whole_track_read_the_same_extremes():
-    """One analyzer: feeding frames one by one (live) gives the very tops and bottoms analyze_track gives."""
-    track = with_far_arm_seen(misplace_near_joint(fast_track(n=5)))
-    live = Analyzer(ARTICLE, track.width, track.height)
-    for frame in track.frames():
-        live.feed(frame)
-    live.finish()
-    whole = analyze_track(track).reps
-    assert [(r.min_elbow_deg, r.top_elbow_deg) for r in live.reps] == [(r.min_elbow_deg, r.top_elbow_deg)
-                                                                          for r in whole]
 
 
 def test_fast_suite_reps_last_half_a_second():
