@@ -73,9 +73,12 @@ def _finish(analyzer: Analyzer, info: SourceInfo, done: int, estimator, kept: li
     analysis = analyzer.result(source=source, model=estimator.spec.name, people=people)
     track = None
     if kept is not None:
-        track = PoseTrack.from_frames(kept, info.width, info.height, info.yielded_fps(),
-                                      {"source": source, "model": estimator.spec.name,
-                                       "model_sha256": estimator.spec.sha256, "people": people})
+        meta = {"source": source, "model": estimator.spec.name, "model_sha256": estimator.spec.sha256,
+                "people": people}
+        stage = getattr(estimator, "stage", None)  # what decided the poses: a track can be held to it later
+        if stage is not None and (record := stage()) is not None:
+            meta["pose"] = record
+        track = PoseTrack.from_frames(kept, info.width, info.height, info.yielded_fps(), meta)
     return analysis, track
 
 
