@@ -103,11 +103,15 @@ def run_parallel(source: VideoSource, model: str, num_poses: int, profile: Profi
     analyzer = Analyzer(profile, info.width, info.height)
     kept: list[PoseFrame] = []
     done = 0
-    for pose in poser.poses(progress):
-        analyzer.feed(pose)
-        if keep_track or sinks:
-            kept.append(pose)
-        done += 1
+    poses = poser.poses(progress)
+    try:
+        for pose in poses:
+            analyzer.feed(pose)
+            if keep_track or sinks:
+                kept.append(pose)
+            done += 1
+    finally:  # stops and joins the pose threads now, whatever ended the loop (Ctrl-C in the analyzer included),
+        poses.close()  # not when the generator happens to be collected: they would go on posing meanwhile
     analysis, track = _finish(analyzer, info, done, poser, kept if (keep_track or sinks) else None)
     if sinks:  # same poses, same analyzer: the same analysis, now with the frames drawn
         stage = getattr(progress, "stage", None)  # a progress display can say it starts over for this pass
