@@ -250,9 +250,9 @@ class ParallelPoser:
 
         threads = [threading.Thread(target=work, args=(i,), name=f"formcheck-pose-{i}", daemon=True)
                    for i in range(min(self.workers, len(chunks)))]
-        for thread in threads:
-            thread.start()
         try:
+            for thread in threads:
+                thread.start()  # waits for the thread to run: Ctrl-C can land here too, and is handled below
             for chunk in chunks:
                 with changed:
                     while chunk.index not in results:
@@ -272,7 +272,8 @@ class ParallelPoser:
         finally:
             stop.set()
             for thread in threads:
-                thread.join()
+                if thread.ident is not None:  # started
+                    thread.join()
 
     def stage(self) -> dict | None:
         """What decided the poses (provenance.py): the chunks' pose stream, how the clip was cut, the sampling."""
