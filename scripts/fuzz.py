@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import struct
 import subprocess
@@ -174,8 +175,11 @@ def track_huge_shape(src: Path, rng: random.Random) -> bytes:
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w") as zout:
         for item in zin.infolist():
             data = zin.read(item)
-            if item.filename == "image.npy":
-                data = data.replace(b"(168, 33, 3)", f"({rng.choice([10**9, 2**40])}, 33, 3)".encode(), 1)
+            if item.filename == "image.npy":  # the header's shape, whatever the track's length: (frames, 33, 3)
+                data, claimed = re.subn(rb"\(\d+, 33, 3\)", f"({rng.choice([10**9, 2**40])}, 33, 3)".encode(), data,
+                                        count=1)
+                if not claimed:
+                    raise ValueError(f"no (frames, 33, 3) shape in the image array's header of {src}")
             zout.writestr(item, data)
     return out.getvalue()
 

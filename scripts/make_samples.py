@@ -1,9 +1,11 @@
-"""Regenerate samples/real/: landmark tracks of the clips in ../shared/clips (numbers only, no pixels) and their labels.
+"""Re-pose samples/real/: landmark tracks of the clips in ../shared/clips (numbers only, no pixels) and their labels.
 
-    python scripts/make_samples.py [--clips ../shared/clips] [--jobs 2]
+    python scripts/make_samples.py [--clips ../shared/clips] [--jobs 1] [NAME.mp4 ...]
 
-Each track is what `formcheck analyze CLIP --save-track` writes, so `formcheck analyze samples/real/*.track.npz`
-re-scores the real clips on a machine without the videos or the model.
+Each track is what `formcheck analyze CLIP --save-track` writes with its default options (model, stream, people,
+analysis rate), so `formcheck analyze samples/real/*.track.npz` re-scores the real clips as `formcheck analyze` would
+score the videos, on a machine without them or the model. Each track records what posed it (meta "pose",
+formcheck/pose/provenance.py); tests/test_bundled_tracks.py fails, naming this command, once the pose stage differs.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clips", type=Path, default=ROOT.parent / "shared" / "clips")
     ap.add_argument("--out", type=Path, default=ROOT / "samples" / "real")
-    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--jobs", type=int, default=1, help="clips posed at once (each uses every core already)")
     ap.add_argument("names", nargs="*", help="only these clips (default: every clip in labels.json)")
     args = ap.parse_args()
     labels = json.loads((args.clips / "labels.json").read_text())
@@ -32,7 +34,7 @@ def main() -> int:
     def extract(name: str) -> str:
         out = args.out / (Path(name).stem + ".track.npz")
         cmd = [sys.executable, "-m", "formcheck", "analyze", str(args.clips / name), "--save-track", str(out),
-               "--no-log", "--quiet", "--people", "2"]
+               "--no-log", "--quiet"]
         done = subprocess.run(cmd, capture_output=True, text=True)
         return f"{name}: {'ok' if done.returncode == 0 else done.stderr.strip()}"
 
@@ -41,6 +43,7 @@ def main() -> int:
             print(line, flush=True)
     kept = {Path(k).stem + ".track.npz": {f: v.get(f) for f in LABEL_FIELDS} for k, v in labels["clips"].items()}
     doc = {"about": labels.get("about", ""), "source": "labels of ../shared/clips/labels.json, keyed by track file",
+           "posed_by": "python scripts/make_samples.py: formcheck analyze CLIP --save-track, default options",
            "clips": kept}
     (args.out / "labels.json").write_text(json.dumps(doc, indent=1) + "\n")
     return 0

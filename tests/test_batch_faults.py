@@ -206,3 +206,27 @@ def test_on_dask_a_clip_that_kills_its_worker_is_reported_and_the_others_go_on(t
     for name in TRACKS:
         if name != bad:
             assert rows[name]["reps"] == expected_reps(folder / name)
+
+
+@pytest.mark.slow
+def test_on_dask_a_hanging_clip_times_out_and_the_batch_goes_on(tmp_path, monkeypatch):
+    """As on the local pool: the clip's time runs from when a worker starts it; past --clip-timeout it becomes a
+    `timeout` row and its worker is restarted, so the clips queued behind it still run."""
+    pytest.importorskip("distributed")
+    folder = clips(tmp_path, copies=2)  # more clips than workers: some wait while the stuck one runs
+    stuck = f"c0_{TRACKS[3]}"
+    monkeypatch.setenv("FORMCHECK_TEST_FAULTS", f"hang:{stuck}")
+    done: list = []
+    batch = threading.Thread(target=lambda: done.append(run_batch([folder], BatchOptions(
+        out=tmp_path / "out", workers=2, executor="dask", clip_timeout=10))), daemon=True)
+    batch.start()
+    batch.join(timeout=300)  # without a time limit the batch would wait for the stuck clip for ever
+    assert done, "the batch did not end: the stuck clip was never timed out"
+    rows = by_clip(done[0])
+    assert rows[stuck]["status"] == "timeout"
+    error = rows[stuck]["error"]
+    assert "--clip-timeout" in error and "worker was restarted" in error and "\n" not in error
+    for name, row in rows.items():
+        if name != stuck:
+            assert row["status"] in ("ok", "no_pushups"), row
+            assert row["reps"] == expected_reps(folder / name)

@@ -328,6 +328,8 @@ def test_one_and_two_workers_agree_where_a_boundary_falls_inside_a_rep(stream, p
     assert _verdicts(runs[2]) == _verdicts(runs[1])
     one, two = (PoseTrack.load(tmp_path / f"{w}.track.npz") for w in (1, 2))
     assert np.array_equal(one.t, two.t)  # same poses: same machine, same chunks
+    assert one.meta["pose"] == two.meta["pose"]  # what posed them (provenance.py), the stream chosen by env included
+    assert (one.meta["pose"]["stream"], one.meta["pose"]["num_poses"]) == (stream or "checked", people)
     for name in ("image", "world", "visibility", "presence"):
         assert np.array_equal(getattr(one, name), getattr(two, name), equal_nan=True), name
 

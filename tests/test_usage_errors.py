@@ -48,25 +48,50 @@ def test_help_still_works():
     assert proc.returncode == 0 and "--clip-timeout" in proc.stdout
 
 
-@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs /proc to see the video being read")
-def test_ctrl_c_during_analyze_is_one_line(tmp_path):
-    video = (CLIPS / "alvolate_push_up.mp4").resolve()
-    if not video.exists():
-        pytest.skip("../shared/clips is absent")
-    proc = subprocess.Popen([sys.executable, "-m", "formcheck", "analyze", str(video), "-q", "--no-log",
+LONG = CLIPS / "apka_pushups.mp4"  # 77 s: no interruption below comes after its analysis could have finished
+
+
+def _analyze_then_interrupt(tmp_path: Path, wait) -> tuple[int, str]:
+    """Start `formcheck analyze` on the long clip, wait as `wait(proc)` says, press Ctrl-C; (exit code, stderr)."""
+    started = tmp_path / "started"
+    proc = subprocess.Popen([sys.executable, "-m", "formcheck", "analyze", str(LONG.resolve()), "-q", "--no-log",
                              "--json", str(tmp_path / "a.json")], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120  # wait until it reads the video (imports take long on a loaded machine)
-    while time.monotonic() < deadline and proc.poll() is None and not _has_open(proc.pid, video):
-        time.sleep(0.1)
-    time.sleep(1.0)
-    if proc.poll() is not None:
-        pytest.skip("the analysis finished before it could be interrupted")
-    proc.send_signal(signal.SIGINT)
-    _, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 130
-    assert stderr.strip().splitlines() == ["interrupted"], stderr
+                            stderr=subprocess.PIPE, text=True, env=dict(os.environ, FORMCHECK_TEST_STARTED=str(started)))
+    try:
+        deadline = time.monotonic() + 120  # formcheck's first line has run (interrupt.py): the guard is in place
+        while not started.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.001)
+        wait(proc)
+        assert proc.poll() is None, f"the analysis ended before it was interrupted: {proc.stderr.read()}"
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
     assert not (tmp_path / "a.json").exists()
+    return proc.returncode, stderr
+
+
+@pytest.mark.skipif(not LONG.exists(), reason="../shared/clips is absent")
+@pytest.mark.parametrize("delay_s", [0.0, 0.005, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5])
+def test_ctrl_c_in_the_first_second_of_analyze_is_one_line(tmp_path, delay_s):
+    """From formcheck's first line on: imports (typer, rich, numpy, OpenCV, MediaPipe), model loading, the first
+    frames. Each delay lands wherever start-up is by then on this machine; each must end the same way."""
+    code, stderr = _analyze_then_interrupt(tmp_path, lambda proc: time.sleep(delay_s))
+    assert code == 130 and stderr.strip().splitlines() == ["interrupted"], (code, stderr)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists() or not LONG.exists(), reason="needs /proc and ../shared/clips")
+def test_ctrl_c_while_analyze_reads_the_video_is_one_line(tmp_path):
+    def reading(proc) -> None:
+        deadline = time.monotonic() + 120  # until it reads the video (imports take long on a loaded machine)
+        while time.monotonic() < deadline and proc.poll() is None and not _has_open(proc.pid, LONG.resolve()):
+            time.sleep(0.05)
+        time.sleep(1.0)
+
+    code, stderr = _analyze_then_interrupt(tmp_path, reading)
+    assert code == 130 and stderr.strip().splitlines() == ["interrupted"], (code, stderr)
 
 
 def _has_open(pid: int, path: Path) -> bool:

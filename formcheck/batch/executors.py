@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from multiprocessing.connection import wait
 from typing import Callable
 
 from formcheck.errors import FormcheckError
-from .worker import process_clip, serve
+from .worker import STARTED_TOPIC, process_clip_on_dask, serve
 
 OnProgress = Callable[[int, int], None]
 OnResult = Callable[[dict], None]
@@ -31,6 +32,11 @@ STARTUP_BACKOFF_S = (0.5, 10.0)  # after such a death, wait before starting anot
 def _crashed(job: dict, how: str, status: str = "crashed") -> dict:
     return {"id": job["id"], "status": status, "error": how, "json": None, "frames": 0, "seconds": 0.0,
             "worker": ""}
+
+
+def _timed_out(job: dict, then: str) -> dict:
+    return _crashed(job, f"no result after {job['timeout_s']:.0f} s (--clip-timeout): the clip hangs or is far slower "
+                         f"than its length; {then}", status="timeout")
 
 
 def exit_cause(exitcode: int | None) -> str:
@@ -171,9 +177,7 @@ class LocalExecutor:
                         self._kill(s.process)
                         slots.remove(s)
                         s.conn.close()
-                        on_result(_crashed(job, f"no result after {job['timeout_s']:.0f} s (--clip-timeout): the "
-                                                "clip hangs or is far slower than its length; its worker was stopped",
-                                           status="timeout"))
+                        on_result(_timed_out(job, "its worker was stopped"))
                 staff()
             return True
         finally:
@@ -208,6 +212,8 @@ class DaskExecutor:
     Workers must see the input paths (shared storage) and have formcheck installed (`pip install formcheck[distributed]`).
     Give them one thread each (`dask worker --nthreads 1 --nworkers N`); with more, each thread holds its own landmarker.
     Results come back to this process, which writes every file, so workers need no access to the output folder.
+    A clip held past its `timeout_s` (from when its worker started it) is cancelled and its worker restarted (through
+    its nanny, as `dask worker` runs by default) and becomes a `timeout` row, as on the local pool.
     """
 
     name = "dask"
@@ -241,14 +247,16 @@ class DaskExecutor:
         except OSError as exc:
             raise FormcheckError(f"cannot reach the Dask scheduler at {self.address}: {exc}") from None
         try:
+            started = _Starts()
+            client.subscribe_topic(STARTED_TOPIC, started.heard)
             # A clip that was running on a worker when another clip killed it counts as having failed there too, so
             # with two workers an innocent clip can meet the crashing one's two tries and be given up (KilledWorker).
             # Such clips are tried once more afterwards, alone: only a clip that kills its worker then is reported.
             suspects: list[dict] = []
-            if not self._drain(client, jobs, on_progress, on_result, should_stop, suspects):
+            if not self._drain(client, jobs, on_progress, on_result, should_stop, started, suspects):
                 return False
             for job in suspects:
-                if not self._drain(client, [job], on_progress, on_result, should_stop, None):
+                if not self._drain(client, [job], on_progress, on_result, should_stop, started, None):
                     return False
             return True
         finally:
@@ -258,21 +266,31 @@ class DaskExecutor:
 
     @staticmethod
     def _drain(client, jobs: list[dict], on_progress: OnProgress, on_result: OnResult, should_stop: ShouldStop,
-               suspects: list[dict] | None) -> bool:
+               started: "_Starts", suspects: list[dict] | None) -> bool:
         """Run `jobs` on the cluster and report each result; a KilledWorker clip goes to `suspects` when given (to be
-        tried again alone), else it is reported as crashed. False when stopped."""
+        tried again alone), else it is reported as crashed; a clip running past its `timeout_s` is cancelled and its
+        worker restarted. False when stopped."""
         from distributed import as_completed
 
-        futures = {client.submit(process_clip, job, pure=False): job for job in jobs}
+        for job in jobs:
+            started.forget(job["id"])  # a clip tried again: its time runs from its new start
+        futures = {client.submit(process_clip_on_dask, job, pure=False): job for job in jobs}
         pending = as_completed(list(futures))
+        given_up: set = set()  # futures of clips that timed out: reported already
         while not pending.is_empty():
             if should_stop():
                 client.cancel(list(futures))
                 return False
+            for f in started.overdue(futures, given_up):
+                given_up.add(f)
+                client.cancel([f])
+                on_result(_timed_out(futures[f], _restart(client, started.worker(futures[f]["id"]))))
             if not pending.has_ready():
                 time.sleep(POLL_S)
                 continue
             for f in pending.next_batch(block=False):
+                if f in given_up:
+                    continue
                 job = futures[f]
                 try:
                     result = f.result()
@@ -288,6 +306,47 @@ class DaskExecutor:
                 on_progress(job["id"], result.get("frames", 0))
                 on_result(result)
         return True
+
+
+class _Starts:
+    """When and where each clip started on the Dask cluster, as the workers tell it (worker.process_clip_on_dask).
+
+    Heard in the client's event thread, read in the executor's: hence the lock. Times are this process's clock at
+    hearing, so a worker's clock on another machine does not matter."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._starts: dict[int, tuple[str, float]] = {}  # clip id -> (worker address, monotonic time heard)
+
+    def heard(self, event) -> None:
+        _, message = event
+        with self._lock:
+            self._starts[message["id"]] = (message["worker"], time.monotonic())
+
+    def forget(self, clip_id: int) -> None:
+        with self._lock:
+            self._starts.pop(clip_id, None)
+
+    def worker(self, clip_id: int) -> str:
+        with self._lock:
+            return self._starts[clip_id][0]
+
+    def overdue(self, futures: dict, given_up: set) -> list:
+        """Futures still running longer than their clip's `timeout_s` since they started."""
+        now = time.monotonic()
+        with self._lock:
+            return [f for f, job in futures.items() if f not in given_up and not f.done() and job.get("timeout_s")
+                    and job["id"] in self._starts and now - self._starts[job["id"]][1] > job["timeout_s"]]
+
+
+def _restart(client, address: str) -> str:
+    """Restart the worker stuck on a timed-out clip (a cancelled task's thread runs on: only a new process frees it);
+    says what became of it."""
+    try:
+        client.restart_workers([address])
+        return "its Dask worker was restarted"
+    except Exception as exc:  # no nanny to restart it (a worker started without one), or it did not come back
+        return f"its Dask worker could not be restarted ({type(exc).__name__}) and may stay busy"
 
 
 def make_executor(name: str, workers: int, address: str | None = None):

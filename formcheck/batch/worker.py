@@ -88,6 +88,19 @@ def process_clip(job: dict) -> dict:
     return result
 
 
+STARTED_TOPIC = "formcheck-clip-started"
+
+
+def process_clip_on_dask(job: dict) -> dict:
+    """`process_clip` on a Dask worker, which first tells the client (a Dask event) that it started the clip: the
+    clip's --clip-timeout runs from then, not from when it was queued, and the client knows which worker to restart."""
+    from distributed import get_worker
+
+    worker = get_worker()
+    worker.log_event(STARTED_TOPIC, {"id": job["id"], "worker": worker.address})
+    return process_clip(job)
+
+
 def _throttled(clip_id: int, every_s: float = 0.25):
     """A progress callback that reports at most every `every_s` seconds (to the local pool's queue, if any)."""
     if _reporter is None:

@@ -71,9 +71,12 @@ def _finish(analyzer: Analyzer, info: SourceInfo, done: int, estimator, kept: li
     analysis = analyzer.result(source=source, model=estimator.spec.name, people=people)
     track = None
     if kept is not None:
-        track = PoseTrack.from_frames(kept, info.width, info.height, info.yielded_fps(),
-                                      {"source": source, "model": estimator.spec.name,
-                                       "model_sha256": estimator.spec.sha256, "people": people})
+        meta = {"source": source, "model": estimator.spec.name, "model_sha256": estimator.spec.sha256,
+                "people": people}
+        stage = getattr(estimator, "stage", None)  # what decided the poses: a track can be held to it later
+        if stage is not None and (record := stage()) is not None:
+            meta["pose"] = record
+        track = PoseTrack.from_frames(kept, info.width, info.height, info.yielded_fps(), meta)
     return analysis, track
 
 
@@ -98,11 +101,15 @@ def run_parallel(source: VideoSource, model: str, num_poses: int, profile: Profi
     analyzer = Analyzer(profile, info.width, info.height)
     kept: list[PoseFrame] = []
     done = 0
-    for pose in poser.poses(progress):
-        analyzer.feed(pose)
-        if keep_track or sinks:
-            kept.append(pose)
-        done += 1
+    poses = poser.poses(progress)
+    try:
+        for pose in poses:
+            analyzer.feed(pose)
+            if keep_track or sinks:
+                kept.append(pose)
+            done += 1
+    finally:  # stops and joins the pose threads now, whatever ended the loop (Ctrl-C in the analyzer included),
+        poses.close()  # not when the generator happens to be collected: they would go on posing meanwhile
     analysis, track = _finish(analyzer, info, done, poser, kept if (keep_track or sinks) else None)
     if sinks:  # same poses, same analyzer: the same analysis, now with the frames drawn
         stage = getattr(progress, "stage", None)  # a progress display can say it starts over for this pass

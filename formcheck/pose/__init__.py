@@ -10,5 +10,6 @@ whole-clip `PoseTrack` arrays (`track`, with its `.track.npz` file). Nothing her
     stream.py      the checked stream: track frame to frame, re-detect where a check fails
     parallel.py    one landmarker per core, each posing its own chunk of a video
     track.py       PoseFrame / PoseTrack (landmark arrays) and the landmark indices
+    provenance.py  what posed a track (model, stream settings, chunking, rate), saved with it
     quiet.py       silencing the native libraries' stderr chatter
 """

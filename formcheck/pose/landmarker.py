@@ -19,6 +19,7 @@ import numpy as np
 from formcheck.errors import ModelError
 from formcheck.pose.quiet import quiet_native_stderr
 from formcheck.pose.models import ModelSpec, resolve_model
+from formcheck.pose.provenance import stage_record
 from formcheck.pose.sources import Frame, SourceInfo, VideoSource, prefetch
 from formcheck.pose.stream import PoseStream, StreamCounts
 from formcheck.pose.track import L_HIP, L_SHOULDER, N_LANDMARKS, R_HIP, R_SHOULDER, PoseFrame, PoseTrack
@@ -150,7 +151,12 @@ def _shared_detector(key: tuple, make) -> tuple[object, threading.Lock]:
 
     It keeps no state between calls, so sharing it changes no result; it saves making one per estimator (85-175 ms
     each; parallel.py makes a fresh estimator per chunk) and its memory. It runs on a few per cent of frames, so
-    threads seldom wait for it."""
+    threads seldom wait for it. The second chunk's thread does wait at start-up while the first builds it, but that
+    wait is the build it is spared: measured on omartarek_pushup (two chunks, 2 workers, 2-core machine shared with
+    other jobs, median of 8 fresh processes each), making a chunk's estimator took 0.225 s with the shared detector
+    (the waiting thread waits ~0.06 s) and 0.29 s with one detector per estimator taken from a pool and built
+    outside any lock (two built at once share the cores), for the same analysis time (2.93 vs 2.90 s, within the
+    runs' spread of 2.8-4.0 s) and 72 MB more peak memory."""
     with _DETECTORS_LOCK:
         if key not in _DETECTORS:
             _DETECTORS[key] = (make(), threading.Lock())
@@ -164,6 +170,7 @@ STREAMS = {
     "detect": "the person detector on every frame (while fewer than num_poses people are tracked)",
 }
 DEFAULT_STREAM = "checked"  # chosen by measurement: docs/models.md
+MIN_CONFIDENCE = 0.5  # MediaPipe's detection, presence and tracking confidence limits
 
 
 class PoseEstimator:
@@ -175,10 +182,11 @@ class PoseEstimator:
     `num_poses` people. Use as a context manager so the native graphs are closed cleanly.
     """
 
-    def __init__(self, model: str | os.PathLike = "full", num_poses: int = 2, min_confidence: float = 0.5,
+    def __init__(self, model: str | os.PathLike = "full", num_poses: int = 2, min_confidence: float = MIN_CONFIDENCE,
                  stream: str | None = None):
         self.spec: ModelSpec = resolve_model(model)
         self.num_poses = num_poses
+        self.min_confidence = min_confidence
         self.mode = stream or os.environ.get("FORMCHECK_STREAM") or DEFAULT_STREAM
         if self.mode not in STREAMS:
             raise ModelError(f"unknown pose stream {self.mode!r} (one of: {', '.join(STREAMS)})")
@@ -299,6 +307,11 @@ class PoseEstimator:
         for frame in frames:
             yield frame, self.process(frame)
 
+    def stage(self) -> dict:
+        """What decides this stream's poses (provenance.py), saved with a track."""
+        return stage_record(self.spec.sha256, self.mode, self.num_poses, self.min_confidence,
+                            self._stream.s if self._stream is not None else None, self.selector)
+
     def people_note(self) -> dict:
         """Who was followed and how sure the stream was: flat counters, so notes of chunks add up."""
         counts = self._stream.counts if self._stream is not None else self._plain
@@ -329,7 +342,9 @@ def extract_track(video: str | os.PathLike, model: str | os.PathLike = "full", n
             if on_frame is not None:
                 on_frame(frame, pose)
         meta = {"source": source.info.to_dict(), "model": estimator.spec.name, "model_sha256": estimator.spec.sha256,
-                "people": estimator.people_note()}
+                "people": estimator.people_note(),
+                "pose": {**estimator.stage(), "chunks": None,
+                         "analysis_fps": None if analysis_fps is None else float(analysis_fps)}}
     return PoseTrack.from_frames(frames, source.info.width, source.info.height, source.info.yielded_fps(), meta)
 
 

@@ -36,8 +36,10 @@ import numpy as np
 
 from formcheck.errors import FormcheckError
 from formcheck.pose.models import ModelSpec, resolve_model
-from formcheck.pose.landmarker import PoseEstimator, load_mediapipe
+from formcheck.pose.landmarker import DEFAULT_STREAM, MIN_CONFIDENCE, PersonSelector, PoseEstimator, load_mediapipe
+from formcheck.pose.provenance import stage_record
 from formcheck.pose.sources import Frame, VideoSource, prefetch
+from formcheck.pose.stream import StreamSettings
 from formcheck.pose.track import PoseFrame, PoseTrack
 
 MAX_CHUNK_S = 30.0  # chunks are at most this long: each chunk costs a fresh landmarker and a warm-up (~1.2 s of work)
@@ -100,6 +102,19 @@ def plan_chunks(first_t: float, duration_s: float, max_chunk_s: float = MAX_CHUN
     return chunks
 
 
+def with_chunking(stage: dict, max_chunk_s: float, warmup_s: float, analysis_fps: float | None) -> dict:
+    """A pose stream's record (PoseEstimator.stage) with how the clip was cut and sampled."""
+    return {**stage, "chunks": {"max_chunk_s": max_chunk_s, "min_chunk_s": MIN_CHUNK_S, "warmup_s": warmup_s},
+            "analysis_fps": None if analysis_fps is None else float(analysis_fps)}
+
+
+def default_stage(model: str = "full", num_poses: int = 2, analysis_fps: float | None = 15.0) -> dict:
+    """What `ParallelPoser.stage()` records with the default stream and chunking, without loading MediaPipe."""
+    stage = stage_record(resolve_model(model).sha256, DEFAULT_STREAM, num_poses, MIN_CONFIDENCE,
+                         StreamSettings() if DEFAULT_STREAM == "checked" else None, PersonSelector())
+    return with_chunking(stage, MAX_CHUNK_S, WARMUP_S, analysis_fps)
+
+
 @dataclass
 class _ChunkResult:
     poses: list[PoseFrame]
@@ -155,6 +170,7 @@ class ParallelPoser:
         self.chunks = plan_chunks(self.source.first_t, duration, self.max_chunk_s, self.warmup_s)
         self.frames_read = 0
         self._notes: list[dict] = []
+        self._stage: dict | None = None  # what the chunks' estimators say decides their poses
 
     def _fresh(self) -> Estimator:
         if self.make_estimator is not None:
@@ -213,6 +229,8 @@ class ParallelPoser:
                             estimator.start_clip()
                         else:
                             estimator = self._fresh()  # nothing kept from the chunk this thread posed before
+                        if self._stage is None and hasattr(estimator, "stage"):
+                            self._stage = estimator.stage()  # the same for every chunk's
                         result = self._pose_chunk(chunk, estimator, live_frames, stop)
                     except BaseException as exc:  # handed to the consumer, raised there in order
                         result = _ChunkResult([], 0, {}, exc)
@@ -232,9 +250,9 @@ class ParallelPoser:
 
         threads = [threading.Thread(target=work, args=(i,), name=f"formcheck-pose-{i}", daemon=True)
                    for i in range(min(self.workers, len(chunks)))]
-        for thread in threads:
-            thread.start()
         try:
+            for thread in threads:
+                thread.start()  # waits for the thread to run: Ctrl-C can land here too, and is handled below
             for chunk in chunks:
                 with changed:
                     while chunk.index not in results:
@@ -254,7 +272,14 @@ class ParallelPoser:
         finally:
             stop.set()
             for thread in threads:
-                thread.join()
+                if thread.ident is not None:  # started
+                    thread.join()
+
+    def stage(self) -> dict | None:
+        """What decided the poses (provenance.py): the chunks' pose stream, how the clip was cut, the sampling."""
+        if self._stage is None:
+            return None
+        return with_chunking(self._stage, self.max_chunk_s, self.warmup_s, self.source.analysis_fps)
 
     def people_note(self) -> dict:
         """The chunks' person notes merged, as PoseEstimator.people_note() for the whole clip: counters summed,

@@ -39,11 +39,10 @@ def _silence() -> None:
     with _lock:
         if _depth == 0:
             sys.stderr.flush()
-            saved = os.dup(2)
+            _saved_fd = os.dup(2)  # kept before fd 2 changes: restore_stderr() can always undo what follows
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 2)
             os.close(devnull)
-            _saved_fd = saved
         _depth += 1
 
 
@@ -55,6 +54,16 @@ def _restore() -> None:
             os.dup2(_saved_fd, 2)
             os.close(_saved_fd)
             _saved_fd = None
+
+
+def restore_stderr() -> None:
+    """fd 2 back as it was, whoever is still inside quiet_native_stderr(): the command's last words (Ctrl-C can
+    land anywhere, even inside _silence) must be heard."""
+    global _depth, _saved_fd
+    if _saved_fd is not None:
+        os.dup2(_saved_fd, 2)
+        os.close(_saved_fd)
+        _saved_fd, _depth = None, 0
 
 
 @contextlib.contextmanager

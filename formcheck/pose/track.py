@@ -66,7 +66,7 @@ class PoseTrack:
     width: int
     height: int
     fps: float
-    meta: dict = field(default_factory=dict)  # source info, model name, person selection notes
+    meta: dict = field(default_factory=dict)  # source info, model name, person selection notes, what posed it
 
     def __len__(self) -> int:
         return len(self.t)
