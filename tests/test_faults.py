@@ -16,8 +16,9 @@ import pytest
 from formcheck import faults as F
 from formcheck.judge.analyzer import analyze_track
 from formcheck.measure.frame import measure_frame
+from formcheck.measure.table import FrameTable
 from formcheck.profiles import ARTICLE, PROFILES, SOURCES
-from formcheck.judge.verdicts import jitter
+from formcheck.judge.rep_measures import jitter
 from formcheck.measure.views import POLICIES, policy, visibility_factor
 
 from kinematic import clip, pushups
@@ -139,7 +140,7 @@ def test_a_sagging_rep_half_seen_from_the_front_is_not_judged_on_its_hips():
     """A clearly sagging side-view rep is a fault; the same rep with half its frames held as a front view (a camera
     whose view the analyzer could not settle) has its hips not assessable, not guessed."""
     from formcheck.judge.reps import RepSpan
-    from formcheck.judge.verdicts import judge_rep
+    from formcheck.judge.analyzer import judge_rep
 
     a = analyze_track(clip(pushups(2, sag=0.14), view="side"))
     rep = a.reps[0]
@@ -150,8 +151,8 @@ def test_a_sagging_rep_half_seen_from_the_front_is_not_judged_on_its_hips():
     span = RepSpan(start=0, bottom=b, end=len(frames) - 1, start_t=rep.start_s, bottom_t=rep.bottom_s,
                    end_t=rep.end_s, top_t=rep.end_s, descent_t=rep.start_s, top_start_h=0.0, bottom_h=0.0,
                    top_end_h=0.0)
-    same = judge_rep(1, span, frames, "side", ARTICLE)
+    same = judge_rep(1, span, FrameTable.of(frames), "side", ARTICLE)
     assert "HIPS_SAG" in same.faults
     mixed = [replace(f, view="front") if k % 2 else f for k, f in enumerate(frames)]
-    doubt = judge_rep(1, span, mixed, "side", ARTICLE)
+    doubt = judge_rep(1, span, FrameTable.of(mixed), "side", ARTICLE)
     assert "HIPS_SAG" in doubt.not_assessable and "HIPS_SAG" not in doubt.faults + doubt.borderline
