@@ -35,18 +35,21 @@ FLARE_BOTTOM_DEG = 20.0  # flare is read over the frames whose elbow angle is th
 
 @dataclass
 class Reading:
-    """One measure of one rep as read: its value (NaN when it could not be read) and when it shows best, the mean
-    key-joint visibility and the unsteadiness (noise, in the measure's unit) of the frames it was read from."""
+    """One measure of one rep as read: its value (NaN when it could not be read) and when it shows best, the frames
+    it was read from, and how unsteady it was there (noise, in the measure's unit)."""
 
     value: float
     t: float
-    visibility: float
+    frames: np.ndarray  # bool over the rep's rows
     noise: float
     # Where a measure reads a different value on each side of good form (the body line's worst point toward a sag
     # and toward a pike): fault direction (+1, -1) -> (value, t). Faults on other measures read `value`, `t`.
     sides: dict[int, tuple[float, float]] = field(default_factory=dict)
     # False when the rep's own frames contradict the reading (an arm bending edge-on to the camera): not assessable.
     seen: bool = True
+    # The mean key-joint visibility of `frames`, set where the view has an error for the measure (only a band
+    # needs it).
+    visibility: float = math.nan
 
     def on_side(self, direction: int) -> tuple[float, float]:
         return self.sides.get(direction, (self.value, self.t))
@@ -123,9 +126,11 @@ def measure_rep(span: RepSpan, rows: FrameTable, view: str, profile: Profile) ->
     pol = policy(rep_view)
     frames = RepFrames(span, rows, rep_view, pol, profile)
     readings = {name: READERS[name](frames) for name in fault_table.MEASURES}
-    bands = {name: readings[name].band(pol.error[name]) for name in fault_table.MEASURES if name in pol.error}
-    if "depth" in bands:
-        readings["depth"].seen = not _shoulders_came_down(frames, readings["depth"], bands["depth"])
+    bands = {}
+    for name in fault_table.MEASURES:
+        if name in pol.error:
+            readings[name].visibility = frames.visibility(readings[name].frames)
+            bands[name] = readings[name].band(pol.error[name])
     found = rows.array("found")
     confidence = float(np.nanmean(frames.vis)) * float(found.mean()) * pol.confidence if found.any() else 0.0
     return RepMeasures(rep_view, pol.judges & judged_in(views) if views else pol.judges, frames.variant, confidence,
@@ -158,13 +163,18 @@ def read_depth(r: RepFrames) -> Reading:
         else:
             min_elbow = math.nan
     near = r.near(bottom_t)
-    return Reading(min_elbow, bottom_t, r.visibility(near), jitter(series[near]))
+    reading = Reading(min_elbow, bottom_t, near, jitter(series[near]))
+    error = r.policy.error.get("depth")
+    if error is not None:  # a view that judges depth questions a short reading against the shoulders' height
+        reading.visibility = r.visibility(near)
+        reading.seen = not _shoulders_came_down(r, reading, reading.band(error))
+    return reading
 
 
 def read_lockout(r: RepFrames) -> Reading:
     """The elbow angle at the top after the rep's bottom."""
     near = r.near(r.turn.top_t)
-    return Reading(r.turn.top_deg, r.turn.top_t, r.visibility(near), jitter(r.rows.array("elbow_deg")[near]))
+    return Reading(r.turn.top_deg, r.turn.top_t, near, jitter(r.rows.array("elbow_deg")[near]))
 
 
 def read_body_line(r: RepFrames) -> Reading:
@@ -179,7 +189,7 @@ def read_body_line(r: RepFrames) -> Reading:
     sag, pike = _nanpct(body, 90), _nanpct(body, 10)
     sides = {+1: (sag, _t_at(t, body, np.nanargmax)), -1: (pike, _t_at(t, body, np.nanargmin))}
     on_line = np.isfinite(body)
-    return Reading(*sides[+1 if abs(sag) >= abs(pike) else -1], r.visibility(on_line), jitter(body[on_line]), sides)
+    return Reading(*sides[+1 if abs(sag) >= abs(pike) else -1], on_line, jitter(body[on_line]), sides)
 
 
 def read_hand_width(r: RepFrames) -> Reading:
@@ -190,7 +200,7 @@ def read_hand_width(r: RepFrames) -> Reading:
     hands = r.rows.array("hand_width")
     on_top = _top_frames(r.rows.array("shoulder_height_px"), hands)
     value = float(np.nanmedian(hands[on_top])) if on_top.any() else math.nan
-    return Reading(value, r.span.bottom_t, r.visibility(on_top), _median_noise(np.where(on_top, hands, math.nan)))
+    return Reading(value, r.span.bottom_t, on_top, _median_noise(np.where(on_top, hands, math.nan)))
 
 
 def read_flare(r: RepFrames) -> Reading:
@@ -198,8 +208,8 @@ def read_flare(r: RepFrames) -> Reading:
     flare = r.rows.array("elbow_flare_deg")
     bottom = np.abs(r.elbow - r.turn.min_deg) <= FLARE_BOTTOM_DEG
     value = float(np.nanmedian(flare[bottom])) if np.isfinite(flare[bottom]).any() else math.nan
-    return Reading(value, r.span.bottom_t, r.visibility(bottom & np.isfinite(flare)),
-                   _median_noise(np.where(bottom, flare, math.nan)))
+    noise = _median_noise(np.where(bottom, flare, math.nan))
+    return Reading(value, r.span.bottom_t, bottom & np.isfinite(flare), noise)
 
 
 READERS: dict[str, Callable[[RepFrames], Reading]] = {

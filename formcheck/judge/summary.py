@@ -29,8 +29,9 @@ def summarise(reps: list[Rep], frames: FrameTable) -> Summary:
                    "no push-ups: no completed rep (top -> bottom -> top) was seen")
     else:
         status, message = "ok", ""
-    return Summary(reps=len(reps), valid_reps=sum(r.valid for r in reps), knee_reps=sum(r.variant == "knee" for r in reps),
-                   view=view, faults=faults, incline_reps=sum(r.variant == "incline" for r in reps),
+    return Summary(reps=len(reps), valid_reps=sum(r.valid for r in reps),
+                   knee_reps=sum(r.variant == "knee" for r in reps), view=view, faults=faults,
+                   incline_reps=sum(r.variant == "incline" for r in reps),
                    uncertain_reps=sum(r.uncertain for r in reps), not_assessable=never, status=status, message=message,
                    borderline={c: n for c in codes if (n := sum(c in r.borderline for r in reps))},
                    borderline_reps=sum(r.valid and bool(r.borderline) for r in reps))

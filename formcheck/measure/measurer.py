@@ -39,6 +39,8 @@ class MeasuredFrame:
 
 
 class FrameMeasurer:
+    """Measures one person's pose frames in time order (the analyzer's first step)."""
+
     def __init__(self, profile: Profile, width: int = 1, height: int = 1):
         self.profile = profile
         self.scale = np.array([max(width, 1), max(height, 1), max(width, 1)], float)

@@ -5,8 +5,9 @@ analyzer adds to them (`ANALYZER_COLUMNS`). Everything after reads this one tabl
 the rep counter (the signal at a top), the rep checks and the rep measures (a rep's rows as arrays), the summary, the
 CSV and the report's plots (whole columns).
 
-A row is appended as plain Python values, a few list appends and no numpy call: the analyzer runs once per frame
-live, and numpy's per-call cost on a handful of numbers is far above the work. Arrays are made when a column is read.
+Appending a row costs one list append, no numpy call and no loop over the columns: the analyzer runs once per frame
+live, where a microsecond per frame counts (benchmarks/speed.py). Rows wait as tuples until a column is next read,
+then join the columns in one transposition; arrays are made when a column is read as one.
 """
 
 from __future__ import annotations
@@ -39,8 +40,9 @@ class FrameTable:
 
     def __init__(self, columns: dict[str, list] | None = None):
         self._columns = columns if columns is not None else {name: [] for name in COLUMNS}
-        self._measures = [self._columns[name] for name in MEASURE_COLUMNS]
-        self._extra = [self._columns[name] for name in ANALYZER_COLUMNS]
+        self._lists = [self._columns[name] for name in COLUMNS]
+        self._pending: list[tuple] = []  # rows appended since the columns were last read
+        self._n = len(self._lists[0])
 
     @classmethod
     def of(cls, rows: Iterable[FrameMeasures]) -> "FrameTable":
@@ -53,31 +55,38 @@ class FrameTable:
 
     def append(self, m: FrameMeasures, in_position: bool, rep_height: float, image_height: float, arm_bend: float,
                shoulder_y: float) -> int:
-        """Add a frame's row (in ANALYZER_COLUMNS order after the measures); its index."""
-        for column, value in zip(self._measures, _measures_of(m)):
-            column.append(value)
-        for column, value in zip(self._extra, (in_position, rep_height, image_height, arm_bend, shoulder_y)):
-            column.append(value)
-        return len(self._measures[0]) - 1
+        """Add a frame's row (the measures' values as they are now, then the analyzer's); its index."""
+        self._pending.append(_measures_of(m) + (in_position, rep_height, image_height, arm_bend, shoulder_y))
+        self._n += 1
+        return self._n - 1
+
+    def _read(self) -> dict[str, list]:
+        if self._pending:
+            for column, values in zip(self._lists, zip(*self._pending)):
+                column.extend(values)
+            self._pending.clear()
+        return self._columns
 
     def __len__(self) -> int:
-        return len(self._measures[0])
+        return self._n
 
     def column(self, name: str) -> list:
         """A column's values as stored (Python floats, bools or strings); read it, do not change it."""
-        return self._columns[name]
+        return self._read()[name]
 
     def array(self, name: str) -> np.ndarray:
         """A numeric or boolean column as an array (float64, or bool)."""
-        return np.array(self._columns[name], dtype=bool if name in BOOL_COLUMNS else float)
+        return np.array(self._read()[name], dtype=bool if name in BOOL_COLUMNS else float)
 
     def rows(self, start: int, stop: int) -> "FrameTable":
         """Rows start..stop-1 as a table of their own (a copy)."""
-        return FrameTable({name: values[start:stop] for name, values in self._columns.items()})
+        return FrameTable({name: values[start:stop] for name, values in self._read().items()})
 
     def __getitem__(self, i: int) -> FrameMeasures:
-        return FrameMeasures(*[column[i] for column in self._measures])
+        columns = self._read()
+        return FrameMeasures(*[columns[name][i] for name in MEASURE_COLUMNS])
 
     def __iter__(self) -> Iterator[FrameMeasures]:
-        for values in zip(*self._measures):
+        columns = self._read()
+        for values in zip(*(columns[name] for name in MEASURE_COLUMNS)):
             yield FrameMeasures(*values)
