@@ -1,8 +1,10 @@
 """The faults, in one table: what each is measured on, which way is bad, its threshold (from the profile), its words.
 
 Every part that names a fault (verdicts, the overlay, the CLI table, the reports, the live coach, the history) reads
-this table, so adding a fault means adding one row here (and its figure and source in profiles.py). The order of
-`FAULTS` is the display order; `severity` orders the live coach's cues (0 = most severe).
+this table, so adding a fault means adding one row here (and its figure and source in profiles.py). A fault on a new
+measure adds the measure too: its row in `MEASURES`, its reader (formcheck/judge/rep_measures.py) and its error in
+the views that can show it (formcheck/measure/views.py); tests/test_faults.py adds one so. The order of `FAULTS` is
+the display order; `severity` orders the live coach's cues (0 = most severe).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ class Measure:
     """A per-rep measurement that faults are judged on."""
 
     name: str  # depth, lockout, body_line, hand_width, flare
-    rep_field: str  # the Rep attribute that holds it
+    rep_field: str  # the Rep attribute that holds it ("": none; its value is in the evidence of its faults)
     column: str  # short column name in tables and reports
     unit: str  # deg, ratio or offset: how a value is written
 

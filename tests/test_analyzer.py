@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from formcheck.judge.analyzer import Analyzer, analyze_track
+from formcheck.measure.table import COLUMNS
 from formcheck.profiles import ARTICLE
 from formcheck.pose.track import PoseFrame
 
@@ -443,6 +444,10 @@ def test_incremental_equals_whole_clip():
     inc = live.result(source=track.meta.get("source", {}), model=track.meta.get("model", ""))
     assert json.dumps(inc.to_dict(), sort_keys=True) == json.dumps(whole.to_dict(), sort_keys=True)
     assert [r.to_dict() for r in seen] == [r.to_dict() for r in whole.reps]
+    assert whole.summary.reps == 4
+    assert inc.frames.column("view") == whole.frames.column("view")  # and the per-frame table, column by column
+    for name in (c for c in COLUMNS if c != "view"):
+        np.testing.assert_array_equal(inc.frames.array(name), whole.frames.array(name), err_msg=name)
 
     events = truth(*segs)["reps"]
     assert len(events) == inc.summary.reps == len(seen) == 4
@@ -481,7 +486,7 @@ def test_the_update_says_which_arm_the_elbow_angle_came_from_and_whether_in_posi
     arms = []
     for i, pose in enumerate(track.frames()):
         u = analyzer.feed(pose)
-        assert u.in_position == (analyzer.positions[i] or u.phase != Phase.OUT)
+        assert u.in_position == (analyzer.table.column("in_position")[i] or u.phase != Phase.OUT)
         if u.elbow_arm is None:
             assert u.view != "side" or not u.measures.found or np.isnan(u.measures.elbow_deg) or u.measures.elbow_deg \
                 == pytest.approx(u.measures.elbow_image_deg)

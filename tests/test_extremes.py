@@ -273,7 +273,7 @@ def test_a_top_between_two_samples_is_read_from_the_samples_around_it():
     """At 15 samples a second a fast rep's top falls between samples: the best sample misses it by several degrees.
     The vertex of the parabola through the best sample and its neighbours recovers a smooth turn's peak, adds
     nothing to a peak sampled dead on (symmetric neighbours) and nothing at the ends or off a peak."""
-    from formcheck.judge.verdicts import _between_samples
+    from formcheck.judge.rep_measures import _between_samples
 
     dt, peak = 1 / 15, 176.0
     for offset in (0.0, 0.2, 0.4, -0.3):  # where the true top lies, in sample intervals from the best sample

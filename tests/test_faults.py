@@ -16,8 +16,9 @@ import pytest
 from formcheck import faults as F
 from formcheck.judge.analyzer import analyze_track
 from formcheck.measure.frame import measure_frame
+from formcheck.measure.table import FrameTable
 from formcheck.profiles import ARTICLE, PROFILES, SOURCES
-from formcheck.judge.verdicts import jitter
+from formcheck.judge.rep_measures import jitter
 from formcheck.measure.views import POLICIES, policy, visibility_factor
 
 from kinematic import clip, pushups
@@ -139,7 +140,7 @@ def test_a_sagging_rep_half_seen_from_the_front_is_not_judged_on_its_hips():
     """A clearly sagging side-view rep is a fault; the same rep with half its frames held as a front view (a camera
     whose view the analyzer could not settle) has its hips not assessable, not guessed."""
     from formcheck.judge.reps import RepSpan
-    from formcheck.judge.verdicts import judge_rep
+    from formcheck.judge.analyzer import judge_rep
 
     a = analyze_track(clip(pushups(2, sag=0.14), view="side"))
     rep = a.reps[0]
@@ -150,8 +151,78 @@ def test_a_sagging_rep_half_seen_from_the_front_is_not_judged_on_its_hips():
     span = RepSpan(start=0, bottom=b, end=len(frames) - 1, start_t=rep.start_s, bottom_t=rep.bottom_s,
                    end_t=rep.end_s, top_t=rep.end_s, descent_t=rep.start_s, top_start_h=0.0, bottom_h=0.0,
                    top_end_h=0.0)
-    same = judge_rep(1, span, frames, "side", ARTICLE)
+    same = judge_rep(1, span, FrameTable.of(frames), "side", ARTICLE)
     assert "HIPS_SAG" in same.faults
     mixed = [replace(f, view="front") if k % 2 else f for k, f in enumerate(frames)]
-    doubt = judge_rep(1, span, mixed, "side", ARTICLE)
+    doubt = judge_rep(1, span, FrameTable.of(mixed), "side", ARTICLE)
     assert "HIPS_SAG" in doubt.not_assessable and "HIPS_SAG" not in doubt.faults + doubt.borderline
+
+
+# --- a new fault touches the fault table and its measure only -------------------------------------------------------
+
+def _read_hip_bend(r):
+    """The dummy measure's reader: the rep's sharpest hip angle (shoulder-hip-ankle, image) while in a plank."""
+    from formcheck.judge.rep_measures import Reading
+
+    hip = np.where(r.rows.array("in_plank"), r.rows.array("hip_angle_deg"), math.nan)
+    used = np.isfinite(hip)
+    if not used.any():
+        return Reading(math.nan, r.span.bottom_t, used, 0.0)
+    k = int(np.nanargmin(hip))
+    return Reading(float(hip[k]), float(r.t[k]), used, jitter(hip[used]))
+
+
+@pytest.fixture
+def hips_bent(monkeypatch):
+    """A fault that is not in the code: HIPS_BENT, on a new measure (the hip angle), judged from the side only.
+    Added as a change would add it: a row of the fault table and of its measures, the measure's reader, the
+    measure's error in the views that show it, and the fault's standard in the profile. Nothing else is touched."""
+    from formcheck.judge.rep_measures import READERS
+
+    measure = F.Measure("hip_bend", "", "hip", "deg")
+    bent = F.Fault("HIPS_BENT", "hip_bend", -1, lambda p: 165.0, lambda p: 180.0, len(F.FAULTS), "hips bent",
+                   "hips bent", "hips bent", "hips were bent", "straighten the hips", "Straighten the hips.",
+                   "keep your hips straight")
+    monkeypatch.setitem(F.MEASURES, measure.name, measure)
+    monkeypatch.setitem(F.FAULT, bent.code, bent)
+    monkeypatch.setattr(F, "FAULTS", F.FAULTS + (bent,))
+    monkeypatch.setattr(F, "CODES", F.CODES + (bent.code,))
+    monkeypatch.setitem(READERS, measure.name, _read_hip_bend)
+    side = POLICIES["side"]
+    monkeypatch.setitem(POLICIES, "side", replace(side, judges=side.judges | {measure.name},
+                                                  error={**side.error, measure.name: 2.0}))
+    return replace(ARTICLE, sources={**ARTICLE.sources, bent.code: "test: a dummy fault"})
+
+
+def test_a_new_fault_flows_to_verdicts_json_and_words(hips_bent):
+    from formcheck.draw.state import OverlayState
+    from formcheck.judge.analyzer import FrameUpdate
+    from formcheck.judge.reps import Phase
+    from formcheck.outputs.writers import analysis_json
+
+    profile = hips_bent
+    # A hip offset of 0.14 of the body line, midway, bends the hip by 2 atan(0.14 / 0.5) = 31 degrees: 149, far past
+    # 165; a straight body reads near 180.
+    bent = analyze_track(clip(pushups(3, sag=0.14), view="side"), profile)
+    straight = analyze_track(clip(pushups(3), view="side"), profile)
+    front = analyze_track(clip(pushups(3, sag=0.14), view="front"), profile)
+    assert bent.summary.reps == straight.summary.reps == front.summary.reps == 3
+
+    for rep in bent.reps:  # verdicts: a fault beyond its band, with evidence from the new measure's reading
+        assert "HIPS_BENT" in rep.faults and not rep.valid
+        ev = next(e for e in rep.evidence if e.code == "HIPS_BENT")
+        assert ev.value < ev.threshold - ev.band and ev.threshold == 165.0 and ev.standard == "test: a dummy fault"
+        assert ev.value == pytest.approx(149.0, abs=8.0) and rep.start_s <= ev.t <= rep.end_s
+        assert rep.uncertainty["hip_bend"] == ev.band >= 2.0
+    assert all(r.state("HIPS_BENT") == "ok" for r in straight.reps)
+    assert all("HIPS_BENT" in r.not_assessable for r in front.reps)  # no view but the side has an error for it
+
+    d = json.loads(analysis_json(bent))  # the JSON contract carries it like any other fault
+    assert d["summary"]["faults"]["HIPS_BENT"] == 3
+    assert all("HIPS_BENT" in r["faults"] and any(e["code"] == "HIPS_BENT" for e in r["evidence"]) for r in d["reps"])
+    assert json.loads(analysis_json(front))["summary"]["not_assessable"][-1] == "HIPS_BENT"
+
+    assert F.words("HIPS_BENT") == "hips bent"  # words: the CLI table and the live log, the overlay's cues
+    rep = bent.reps[0]
+    overlay = OverlayState().update(FrameUpdate(bent.frames[-1], Phase.TOP, "side", 1, [rep]))
+    assert "straighten the hips" in overlay.cues()

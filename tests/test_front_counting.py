@@ -11,6 +11,7 @@ import pytest
 
 from formcheck.judge.analyzer import Analyzer, analyze_track
 from formcheck.measure.foreshortening import bend_for_height_share
+from formcheck.measure.position import in_position
 from formcheck.profiles import ARTICLE
 from formcheck.measure.rep_signal import ArmScale, HandAnchor
 from formcheck.pose.track import L_ANKLE, L_KNEE, L_SHOULDER, L_WRIST, R_ANKLE, R_KNEE, R_SHOULDER, PoseTrack
@@ -72,7 +73,7 @@ def test_a_front_view_counts_with_the_hidden_legs_folded():
     leg_rule = []
     for frame in track.frames():
         update = analyzer.feed(frame)
-        leg_rule.append(analyzer._in_position(update.measures))
+        leg_rule.append(in_position(update.measures, ARTICLE))
     analyzer.finish()
     assert sum(leg_rule) < len(leg_rule) / 2  # the leg-line rule rejects most frames: the case is exercised
     assert len(analyzer.reps) == 4

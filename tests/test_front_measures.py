@@ -12,9 +12,10 @@ import pytest
 
 from formcheck.judge.analyzer import analyze_track
 from formcheck.measure.foreshortening import bend_for_height_share, image_flare_deg, share_at
+from formcheck.measure.table import FrameTable
 from formcheck.profiles import ARTICLE
 from formcheck.judge.reps import RepSpan
-from formcheck.judge.verdicts import judge_rep
+from formcheck.judge.analyzer import judge_rep
 from kinematic import clip, pushups
 
 
@@ -77,7 +78,7 @@ def _one_rep(bottom: float):
 def test_a_short_rep_whose_shoulders_stay_up_is_still_shallow():
     rep, frames, span = _one_rep(120.0)
     assert "SHALLOW_DEPTH" in rep.faults
-    again = judge_rep(1, span, frames, "side", ARTICLE)
+    again = judge_rep(1, span, FrameTable.of(frames), "side", ARTICLE)
     assert "SHALLOW_DEPTH" in again.faults
 
 
@@ -89,7 +90,7 @@ def test_a_rep_read_short_whose_shoulders_came_down_deep_is_not_assessed_for_dep
     low = top * math.sin(math.radians(39.0))
     edge_on = [replace(f, shoulder_height_px=min(f.shoulder_height_px, low)) if abs(f.t - rep.bottom_s) <= 0.3 else f
                for f in frames]
-    judged = judge_rep(1, span, edge_on, "side", ARTICLE)
+    judged = judge_rep(1, span, FrameTable.of(edge_on), "side", ARTICLE)
     assert "SHALLOW_DEPTH" in judged.not_assessable
     assert "SHALLOW_DEPTH" not in judged.faults + judged.borderline
 
@@ -97,7 +98,7 @@ def test_a_rep_read_short_whose_shoulders_came_down_deep_is_not_assessed_for_dep
 def test_a_deep_rep_keeps_its_depth_verdict():
     """The check only questions a reading of short depth: a deep rep stays judged (and valid)."""
     rep, frames, span = _one_rep(80.0)
-    judged = judge_rep(1, span, frames, "side", ARTICLE)
+    judged = judge_rep(1, span, FrameTable.of(frames), "side", ARTICLE)
     assert "SHALLOW_DEPTH" not in judged.not_assessable + judged.faults + judged.borderline
 
 
@@ -111,7 +112,7 @@ def test_hand_width_is_read_at_the_top_of_the_rep():
     rep, frames, span = _front_rep(1.25)
     assert rep.hand_width_ratio == pytest.approx(1.25, abs=0.05)
     misread = [replace(f, hand_width=2.4) if abs(f.t - rep.bottom_s) <= 0.4 else f for f in frames]
-    judged = judge_rep(1, span, misread, "front", ARTICLE)
+    judged = judge_rep(1, span, FrameTable.of(misread), "front", ARTICLE)
     assert judged.hand_width_ratio == pytest.approx(1.25, abs=0.05)
     assert "HANDS_TOO_WIDE" not in judged.faults + judged.borderline
 

@@ -523,6 +523,8 @@ def test_analyzer_keeps_reps_at_a_low_frame_rate_and_still_sees_a_cut():
     from kinematic import clip, hold, pushups
 
     from formcheck.judge.analyzer import Analyzer
+    from formcheck.measure.cuts import CutDetector
+    from formcheck.profiles import ARTICLE
 
     track = clip(hold(1.0), pushups(5, down_s=1.0, up_s=0.8, top_s=0.8), hold(1.0), fps=30.0)
     frames = list(track.frames())
@@ -537,6 +539,6 @@ def test_analyzer_keeps_reps_at_a_low_frame_rate_and_still_sees_a_cut():
     shift = np.array([0.15 * track.width, 0.0, 0.0], np.float32)
     for gap, cut in ((0.3, False), (1 / 30, True)):
         b = dataclasses.replace(a, t=a.t + gap, image=a.image + shift)
-        core = Analyzer(width=track.width, height=track.height)
-        core._remember(a.t, core._pose_key(a))
-        assert core._jumped(b.t, core._pose_key(b)) == cut
+        cuts = CutDetector(ARTICLE, np.array([track.width, track.height, track.width], float))
+        assert cuts.see(a) == "keep"
+        assert (cuts.see(b) != "keep") == cut  # a jump: skipped at first, a cut if it lasts

@@ -177,14 +177,14 @@ def test_per_frame_measures_agree_with_their_definitions():
     """The per-frame measures (plain floats) against the numpy definitions in geometry.py, on real smoothed
     landmarks: equal within a tolerance far below any threshold (never to the last bit: CPUs round differently)."""
     import formcheck.measure.frame as M
-    from formcheck.judge.analyzer import Analyzer
+    from formcheck.measure.measurer import FrameMeasurer
     from formcheck.profiles import ARTICLE
     from formcheck.pose.track import PoseTrack
 
     checked = 0
     for name in ("tayyab_pushup", "omartarek_pushup2", "apka_pushup_good", "joelo_situp"):
         track = PoseTrack.load(SAMPLES / "real" / f"{name}.track.npz")
-        an = Analyzer(ARTICLE, track.width, track.height)
+        an = FrameMeasurer(ARTICLE, track.width, track.height)  # its landmark filters
         for f in list(track.frames())[::3]:
             image = an._image_filter(f.t, f.image / an.scale) * an.scale
             world = an._world_filter(f.t, f.world)

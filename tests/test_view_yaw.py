@@ -1,4 +1,4 @@
-"""The view from the body's yaw to the camera (measures.view_of, analyzer.ViewTracker): pitch-proof, spike-proof."""
+"""The view from the body's yaw to the camera (measures.view_of, held.ViewTracker): pitch-proof, spike-proof."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from formcheck.judge.analyzer import ViewTracker
+from formcheck.measure.held import ViewTracker
 from formcheck.measure.frame import _yaw3, view_of
 from formcheck.profiles import ARTICLE
 

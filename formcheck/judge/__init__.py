@@ -3,8 +3,12 @@
 In: `PoseFrame`s (one at a time, live) or a `PoseTrack` (a whole clip), and a `Profile`. Out: an `Analysis`
 (`results`): reps with faults, borderline and not-assessable lists, evidence, and a summary.
 
-    analyzer.py  Analyzer.feed(frame): measures -> rep counter -> verdicts; analyze_track(track) runs the same path
-    reps.py      the rep counter: top -> bottom -> top of the shoulders, with hysteresis
-    verdicts.py  one rep's frames against the profile and the fault table, with uncertainty bands
-    results.py   Analysis, Rep, Evidence, Summary: the JSON contract
+    analyzer.py      Analyzer.feed(frame): frame measures -> table row -> rep counter -> rep checks -> rep measures
+                     -> verdict; analyze_track(track) runs the same path
+    reps.py          the rep counter: top -> bottom -> top of the shoulders, with hysteresis
+    rep_checks.py    is a counted rep a push-up (in position, elbows bending, shoulders onto the hands); its view
+    rep_measures.py  one rep's rows of the per-frame table -> a reading per measure, with its uncertainty band
+    verdicts.py      one rep's readings against the profile and the fault table: fault, borderline, not assessable
+    summary.py       the summary over the reps and the table
+    results.py       Analysis, Rep, Evidence, Summary: the JSON contract
 """

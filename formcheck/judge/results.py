@@ -1,4 +1,4 @@
-"""What an analysis produces: reps with verdicts and evidence, a summary, and the per-frame measurements.
+"""What an analysis produces: reps with verdicts and evidence, a summary, and the per-frame table.
 
 `Analysis.to_dict()` is the JSON contract other tools read (issue 2); keep its names stable.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from formcheck.measure.frame import FrameMeasures
+from formcheck.measure.table import FrameTable
 
 
 @dataclass
@@ -90,7 +90,7 @@ class Analysis:
     profile: str
     summary: Summary
     reps: list[Rep]
-    frames: list[FrameMeasures] = field(default_factory=list)
+    frames: FrameTable = field(default_factory=FrameTable)  # one row per analysed frame (measure.table)
     people: dict = field(default_factory=dict)
     incomplete: list[dict] = field(default_factory=list)  # descents that never came back up (e.g. clip ends)
 

@@ -8,7 +8,7 @@ It shaves peaks: at a turn the speed is near zero, so the cutoff falls to min_cu
 On apka_pushups' 0.55 s reps the median top elbow angle reads 134.7 from the raw landmarks (with the verdict's
 median of three), 128.9 through this filter, 126.2 forward-backward (zero phase, but the attenuation twice) and
 127.6 as the mean of a forward and a backward pass. So the side view's elbow angle, whose extremes are the verdict,
-is read from the landmarks before this filter (analyzer.py); everything else (the counter's shoulder signal, body
+is read from the landmarks before this filter (measurer.py); everything else (the counter's shoulder signal, body
 line, view) is read through it.
 """
 

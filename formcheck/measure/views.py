@@ -59,8 +59,8 @@ class ViewPolicy:
 #   measure and over reps of good form for it (n in brackets).
 #   body line, side: 0.010 (30 sag/pike reps), 0.013 (61 straight) -> 0.013. Oblique (world space): 0.033 (16
 #   straight; the oblique-side sag clips are judged as side views).
-#   hand width (read at the top of each rep, formcheck/judge/verdicts.py; re-measured 30 Nov 2026 with every front and
-#   oblique-front rep of the suites counted): front 0.178 (12 narrow reps: the landmarker reads close hands 0.09-0.53
+#   hand width (read at the top of each rep, formcheck/judge/rep_measures.py; re-measured 30 Nov 2026 with every front
+#   and oblique-front rep of the suites counted): front 0.178 (12 narrow reps: the landmarker reads close hands 0.09-0.53
 #   too wide even at the top; 0.75 reads 0.90-0.94, 0.55 reads 0.92-1.10), 0.080 (16 wide), 0.022 (15 good). The
 #   error is one-sided (narrow reps read wider, mean +0.26; wide ones mean +0.01), so each hand fault takes the error
 #   on its own side of the decision (side_error): hand_width 0.08 (wide and good form), HANDS_TOO_NARROW 0.18.

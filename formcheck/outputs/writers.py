@@ -8,7 +8,7 @@ import math
 import os
 from pathlib import Path
 
-from formcheck.measure.frame import FrameMeasures
+from formcheck.measure.table import MEASURE_COLUMNS
 from formcheck.judge.results import Analysis
 
 
@@ -44,24 +44,22 @@ def write_json(analysis: Analysis, path: str | os.PathLike) -> Path:
 
 
 def write_csv(analysis: Analysis, path: str | os.PathLike) -> Path:
-    """One row per frame: every FrameMeasures field plus the rep the frame belongs to (0 = none)."""
+    """One row per frame: the per-frame table's measure columns plus the rep the frame belongs to (0 = none)."""
     import io
 
     rep_of = _rep_index_per_frame(analysis)
     buf = io.StringIO()
-    columns = FrameMeasures.columns() + ["rep"]
     writer = csv.writer(buf)
-    writer.writerow(columns)
-    for i, f in enumerate(analysis.frames):
-        row = f.to_row()
-        writer.writerow([_fmt(row[c]) for c in columns[:-1]] + [rep_of[i]])
+    writer.writerow(list(MEASURE_COLUMNS) + ["rep"])
+    for values, rep in zip(zip(*(analysis.frames.column(c) for c in MEASURE_COLUMNS)), rep_of):
+        writer.writerow([_fmt(v) for v in values] + [rep])
     return atomic_write_text(path, buf.getvalue())
 
 
 def _rep_index_per_frame(analysis: Analysis) -> list[int]:
     import bisect
 
-    times = [f.t for f in analysis.frames]
+    times = analysis.frames.column("t")
     out = [0] * len(times)
     for rep in analysis.reps:  # reps are in time order and do not overlap, apart from a shared boundary frame
         for i in range(bisect.bisect_left(times, rep.start_s), bisect.bisect_right(times, rep.end_s)):

@@ -86,7 +86,7 @@ def _rep_row(rep: Rep) -> dict:
             "na" if all(c in rep.not_assessable for c in codes) else "ok"
         measure = next(m.name for m in MEASURES.values() if m.column == col)
         band = rep.uncertainty.get(measure)
-        cells[col] = {"text": fmt_value(col, getattr(rep, COLUMN_FIELD[col])) if state != "na" else "n/a",
+        cells[col] = {"text": fmt_value(col, getattr(rep, COLUMN_FIELD[col], None)) if state != "na" else "n/a",
                       "state": state,
                       "title": "not assessable from this view" if state == "na" else
                       (f"measured {format_band(measure, band)}" if band else "")}

@@ -39,10 +39,6 @@ class Timeline:
     right: float
 
 
-def _col(analysis: Analysis, name: str) -> np.ndarray:
-    return np.array([getattr(f, name) for f in analysis.frames], dtype=float)
-
-
 def _svg(fig) -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
@@ -72,11 +68,11 @@ def timeline_svg(analysis: Analysis, profile: Profile, width_in: float = 11.0) -
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
 
-    t = _col(analysis, "t")
-    elbow = _col(analysis, "elbow_deg")
-    body = _col(analysis, "body_line")
+    t = analysis.frames.array("t")
+    elbow = analysis.frames.array("elbow_deg")
+    body = analysis.frames.array("body_line")
     # Bold where it counts: in a plank, or inside a rep (an incline or knee push-up is not a plank).
-    active = np.array([f.in_plank for f in analysis.frames], bool)
+    active = analysis.frames.array("in_plank")
     for rep in analysis.reps:
         active |= (t >= rep.start_s) & (t <= rep.end_s)
     t0, t1 = float(t[0]), float(t[-1]) if t[-1] > t[0] else float(t[0]) + 1.0
