@@ -173,6 +173,20 @@ def test_counts_add_up_and_the_note_is_flat():
     assert {"frames_held", "frames_redetected", "frames_bridged", "frames_lost"} <= set(note)
 
 
+def test_a_ghost_that_fails_the_checks_does_not_keep_the_real_person_out():
+    """tayyab_pushup2 mirrored: a ghost on the title card passes the checks for two frames, then the tracker drags
+    it along failing them (folded, wrong bones). The real person, found plausibly far from it, is followed at once,
+    not after the selector's wait for a missing person, and with bone lengths learnt from them, not the ghost."""
+    t, good = _candidates()
+    size = float(np.hypot(*np.ptp(good[0].image[:, :2], axis=0)))
+    ghost = lambda c: _copy(c, image=c.image * np.float32(0.5) + np.array([-3 * size, 0, 0], np.float32))
+    seen = range(0, 60)  # the ghost for two seconds: plausible on its first two frames, folded after
+    tracked = lambda i: [ghost(good[i]) if i < 2 else _folded(ghost(good[i]), shin=0.05)] if i in seen else [good[i]]
+    kept, stream = _run(t, tracked, lambda i: [] if i in seen else [good[i]])
+    assert all(_same(kept[i], good[i]) for i in range(60, len(t)))
+    assert stream.counts.doubtful == 58 and stream.selector.switches == 1
+
+
 def test_person_selector_pick_changes_nothing():
     t, man = _candidates()
     sel = PersonSelector()

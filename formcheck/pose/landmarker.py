@@ -119,6 +119,10 @@ class PersonSelector:
             self.centre, self.size = chosen.torso_centre, self.body_size(chosen)
         self.last_t = t
 
+    def release(self) -> None:
+        """Stop following our person: the next pick is free (the most prominent) and counts as a switch."""
+        self.last_t = -1e9
+
     def choose(self, t: float, candidates: list[Candidate], several: bool = False) -> Candidate | None:
         """pick() and commit() in one: the followed person in this frame."""
         best = self.pick(t, candidates, several)

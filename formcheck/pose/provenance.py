@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-POSE_STAGE_VERSION = 1
+POSE_STAGE_VERSION = 2
 SELECTOR_LIMITS = ("max_gap_s", "max_speed", "min_step", "max_step", "max_size_ratio", "smoothing")
 IGNORED = frozenset({"mediapipe"})
 

@@ -163,6 +163,11 @@ class PlausibilityCheck:
                 failed.append("jump")
         return Verdict(failed, drop, error)
 
+    def reset(self) -> None:
+        """Forget the learnt bone lengths: they were another person's (the selector switched)."""
+        self._bones.clear()
+        self._median = None
+
     def learn(self, c) -> None:
         self._bones.append(bone_lengths(c.world))
         if len(self._bones) >= self.s.bone_min_frames:
@@ -187,6 +192,7 @@ class PoseStream:
         self.max_people = 0
         self._last = None  # last good candidate
         self._last_t = -math.inf
+        self._plausible_t = -math.inf  # the last frame whose kept result passed every check
         self._prev_centre: tuple[float, np.ndarray] | None = None  # previous good sighting, for the speed
         self._speed = 0.0  # torso speed of the last good frames, in body sizes per second
         self._probe_t = -math.inf
@@ -218,7 +224,15 @@ class PoseStream:
         found = self.track(frame)
         several = t <= self._several_until
         self.max_people = max(self.max_people, len(found))
+        if found and t - self.selector.last_t > self.selector.max_gap_s:
+            self._new_person()  # nobody followed lately: whoever is picked now is a new person
         tracked = self.selector.pick(t, found, several) if found else None
+        if tracked is None and found and t - self._plausible_t > self.selector.max_gap_s:
+            # The followed "person" has failed the checks for longer than the selector would wait for a missing
+            # one (a ghost on a title card, dragged off-frame by the tracker): it defends no identity against
+            # someone found now (tayyab_pushup2 mirrored lost its first rep to one: docs/metamorphic.md).
+            self._new_person()
+            tracked = self.selector.pick(t, found, several)
         people = len(found)
         verdict = self._verdict(tracked, t) if tracked is not None else None
         why = self._trigger(t, tracked, verdict) if self.detect is not None else ""
@@ -249,6 +263,8 @@ class PoseStream:
             chosen, how = tracked, "held"
             self.counts.doubtful += 1
         if chosen is not None:
+            if verdict.ok:
+                self._plausible_t = t
             chosen = self._drop_joints(chosen, verdict.drop)
             self.selector.commit(t, chosen, people)
             self._accept(t, chosen)
@@ -259,6 +275,13 @@ class PoseStream:
             self._speed = 0.0
         setattr(self.counts, how, getattr(self.counts, how) + 1)
         return chosen, how, people
+
+    def _new_person(self) -> None:
+        """Follow whoever is picked next as a new person: the selector lets go, and the bone lengths and the
+        last pose (jumps, bridging, speed) are no longer theirs."""
+        self.selector.release()
+        self.check.reset()
+        self._last, self._last_t, self._prev_centre, self._speed = None, -math.inf, None, 0.0
 
     def _drop_joints(self, c, joints: list[int]):
         if not joints:

@@ -1,0 +1,210 @@
+"""Same performance, same verdict (issue 20): each clip transformed, posed, and its reps compared with the original's.
+
+    python scripts/metamorphic.py pose mirror --clips ../shared/clips      # make + pose (cached), one transform
+    python scripts/metamorphic.py score --clips ../shared/clips             # agreement per transform, from the tracks
+    python scripts/metamorphic.py score --clips ../shared/clips --json out.json --verbose
+
+A transform changes the picture, never the performance: mirrored (half of side-view users face the other way, webcam
+apps mirror), scaled to 480 lines, re-timed to 60 fps, trimmed by its first 0.5 s, darkened, re-encoded harder. The
+videos are made with the ffmpeg binary of the `imageio-ffmpeg` test dependency into a cache folder (default
+~/.cache/formcheck-metamorphic; FORMCHECK_METAMORPHIC_CACHE), posed once (the track saved beside, so a change of
+the judge is re-scored without the model) and compared with the original posed the same way.
+
+The rule (`agreement`, a pure function over two analysis dicts, the `analyze --json` contract): two reps are the
+same rep when each one's bottom lies inside the other's start..end; they agree when their faults beyond doubt are the
+same, except that a fault may turn borderline (within its band) in the other run: that is a call inside the
+measure's error, not a change of verdict. A rep of one run with no partner in the other disagrees.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TRIM_S = 0.5
+
+# name -> (ffmpeg video filter, extra encoder options, seconds cut from the start)
+TRANSFORMS: dict[str, tuple[str, list[str], float]] = {
+    "mirror": ("hflip", [], 0.0),
+    "480p": ("scale='if(gt(iw,ih),-2,480)':'if(gt(iw,ih),480,-2)'", [], 0.0),  # 480 lines on the short side
+    "60fps": ("fps=60", [], 0.0),
+    "trim": ("null", [], TRIM_S),
+    "dark": ("lutyuv=y=val*0.45", [], 0.0),  # luma under half: a dim room
+    "reencode": ("null", ["-crf", "35"], 0.0),  # a harsh second generation (the others use crf 18)
+}
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("FORMCHECK_METAMORPHIC_CACHE", Path.home() / ".cache" / "formcheck-metamorphic"))
+
+
+# --- the rule ----------------------------------------------------------------------------------------------------
+
+def _inside(t: float, rep: dict) -> bool:
+    return rep["start_s"] <= t <= rep["end_s"]
+
+
+def pair_reps(a: list[dict], b: list[dict]) -> list[tuple[int, int]]:
+    """(i, j) pairs of reps of two runs that are the same rep: each one's bottom inside the other's start..end.
+    One to one, in time order."""
+    used: set[int] = set()
+    pairs = []
+    for i, ra in enumerate(a):
+        j = next((j for j, rb in enumerate(b) if j not in used and _inside(ra["bottom_s"], rb)
+                  and _inside(rb["bottom_s"], ra)), None)
+        if j is not None:
+            used.add(j)
+            pairs.append((i, j))
+    return pairs
+
+
+def fault_changes(ra: dict, rb: dict) -> list[str]:
+    """Faults beyond doubt in one rep and not in the other, except those borderline in the other (within its band
+    there: the call may go either way). Each as 'CODE: fault -> state'."""
+    out = []
+    for code in sorted(set(ra.get("faults", [])) ^ set(rb.get("faults", []))):
+        had, other = (ra, rb) if code in ra.get("faults", []) else (rb, ra)
+        if code in other.get("borderline", []):
+            continue
+        state = "not_assessable" if code in other.get("not_assessable", []) else "ok"
+        out.append(f"{code}: {'fault -> ' + state if had is ra else state + ' -> fault'}")
+    return out
+
+
+def shifted(reps: list[dict], by: float) -> list[dict]:
+    return [dict(r, start_s=r["start_s"] + by, bottom_s=r["bottom_s"] + by, end_s=r["end_s"] + by) for r in reps]
+
+
+def agreement(original: dict, transformed: dict, cut_s: float = 0.0) -> dict:
+    """How far a transformed run agrees with the original, rep by rep (see the module's doc).
+
+    `cut_s`: seconds cut from the transformed video's start; its times are shifted back by it, and an original rep
+    that started before the cut is not required (it may be counted or not)."""
+    a = original.get("reps", [])
+    b = shifted(transformed.get("reps", []), cut_s)
+    pairs = pair_reps(a, b)
+    paired_a, paired_b = {i for i, _ in pairs}, {j for _, j in pairs}
+    rows = []
+    for i, j in pairs:
+        changes = fault_changes(a[i], b[j])
+        rows.append({"rep": a[i]["index"], "bottom_s": a[i]["bottom_s"], "agree": not changes, "why": changes})
+    for i, r in enumerate(a):
+        if i not in paired_a and r["start_s"] >= cut_s:
+            rows.append({"rep": r["index"], "bottom_s": r["bottom_s"], "agree": False, "why": ["missing"]})
+    for j, r in enumerate(b):
+        if j not in paired_b:
+            rows.append({"rep": None, "bottom_s": round(r["bottom_s"], 3), "agree": False, "why": ["extra"]})
+    rows.sort(key=lambda row: row["bottom_s"])
+    agreed = sum(row["agree"] for row in rows)
+    return {"reps": len(rows), "agree": agreed, "original_reps": len(a), "transformed_reps": len(b),
+            "rows": rows, "same": agreed == len(rows)}
+
+
+# --- making and posing -------------------------------------------------------------------------------------------
+
+def make_video(src: Path, transform: str, out: Path) -> Path:
+    """The transformed copy of `src` (made once)."""
+    if out.exists():
+        return out
+    import imageio_ffmpeg
+
+    vf, extra, cut = TRANSFORMS[transform]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".part.mp4")
+    seek = ["-ss", str(cut)] if cut else []
+    cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", *seek, "-i", str(src), "-vf", vf, "-an",
+           "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", *(extra or ["-crf", "18"]), str(tmp)]
+    subprocess.run(cmd, check=True)
+    tmp.rename(out)
+    return out
+
+
+def track_path(cache: Path, transform: str, clip: Path) -> Path:
+    return cache / transform / f"{clip.parent.name}__{clip.stem}.track.npz"
+
+
+def pose(clips: list[Path], transform: str, cache: Path, analysis_fps: float, workers: int) -> None:
+    """Make and pose the transformed clips (and the originals, as transform 'original'); skips what is cached."""
+    from formcheck import analyze_video
+
+    for clip in clips:
+        track = track_path(cache, transform, clip)
+        if track.exists():
+            continue
+        video = clip if transform == "original" else make_video(
+            clip, transform, cache / transform / f"{clip.parent.name}__{clip.name}")
+        track.parent.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        a = analyze_video(video, analysis_fps=analysis_fps, workers=workers, save_track=track)
+        print(f"{transform} {clip.name}: {a.summary.reps} reps ({time.perf_counter() - started:.0f} s)", flush=True)
+
+
+def score(clips: list[Path], cache: Path, transforms: list[str], verbose: bool) -> dict:
+    from formcheck import analyze_track_file
+
+    def result(transform: str, clip: Path) -> dict | None:
+        t = track_path(cache, transform, clip)
+        return analyze_track_file(t).to_dict() if t.exists() else None
+
+    table = {}
+    for transform in transforms:
+        reps = agree = clips_same = clips_done = 0
+        per_clip = {}
+        for clip in clips:
+            a, b = result("original", clip), result(transform, clip)
+            if a is None or b is None:
+                continue
+            got = agreement(a, b, TRANSFORMS[transform][2])
+            per_clip[clip.name] = got
+            reps, agree = reps + got["reps"], agree + got["agree"]
+            clips_done, clips_same = clips_done + 1, clips_same + got["same"]
+            if verbose and not got["same"]:
+                bad = [r for r in got["rows"] if not r["agree"]]
+                print(f"  {transform} {clip.name}: {got['original_reps']} -> {got['transformed_reps']} reps; "
+                      + "; ".join(f"rep {r['rep']} @{r['bottom_s']:.1f}s {', '.join(r['why'])}" for r in bad))
+        table[transform] = {"clips": clips_done, "clips_same": clips_same, "reps": reps, "reps_agree": agree,
+                            "rate": round(agree / reps, 4) if reps else None, "per_clip": per_clip}
+        rate = f"{100 * agree / reps:.1f}%" if reps else "-"
+        print(f"{transform:9s} clips {clips_same}/{clips_done} same, reps {agree}/{reps} agree ({rate})", flush=True)
+    return table
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("pose", help="make and pose one transform's clips (and the originals)")
+    p.add_argument("transform", choices=["original", *TRANSFORMS])
+    s = sub.add_parser("score", help="agreement per transform, from the cached tracks")
+    s.add_argument("--transforms", nargs="+", default=list(TRANSFORMS), choices=list(TRANSFORMS))
+    s.add_argument("--json", type=Path, default=None)
+    s.add_argument("--verbose", action="store_true", help="list each disagreeing rep")
+    for q in (p, s):
+        q.add_argument("--clips", type=Path, nargs="+", default=[ROOT.parent / "shared" / "clips"])
+        q.add_argument("--cache", type=Path, default=cache_dir())
+    p.add_argument("--analysis-fps", type=float, default=15.0)
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--only", nargs="*", default=None, help="clip stems to do (default: all)")
+    args = ap.parse_args()
+    sys.path.insert(0, str(ROOT))
+    clips = sorted(c for folder in args.clips for c in folder.glob("*.mp4"))
+    if args.cmd == "pose":
+        if args.only:
+            clips = [c for c in clips if c.stem in args.only]
+        if args.transform != "original":
+            pose(clips, "original", args.cache, args.analysis_fps, args.workers)
+        pose(clips, args.transform, args.cache, args.analysis_fps, args.workers)
+        return 0
+    table = score(clips, args.cache, args.transforms, args.verbose)
+    if args.json:
+        args.json.write_text(json.dumps(table, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
