@@ -99,3 +99,20 @@ def _has_open(pid: int, path: Path) -> bool:
         return any(os.readlink(fd) == str(path) for fd in Path(f"/proc/{pid}/fd").iterdir())
     except OSError:
         return False
+
+
+def test_a_ctrl_c_whose_exception_was_swallowed_still_stops_the_analysis(monkeypatch):
+    """The handler's KeyboardInterrupt can be lost (raised in a __del__ or a library's `except BaseException`); its
+    flag still stops the analysis at the next frame and before anything is written (CI once saw a JSON written)."""
+    from formcheck.cli import _Interrupt, _StopOnCtrlC
+
+    seen = []
+    wrapped = _StopOnCtrlC(lambda done, total: seen.append(done))
+    wrapped(1, 10)
+    assert seen == [1] and getattr(_StopOnCtrlC(None), "stage", None) is None
+    monkeypatch.setattr(_Interrupt, "pressed", True)
+    with pytest.raises(KeyboardInterrupt):
+        wrapped(2, 10)
+    with pytest.raises(KeyboardInterrupt):
+        _StopOnCtrlC.check()
+    assert seen == [1]

@@ -124,11 +124,13 @@ def analyze(
                 sinks.append(report_sink)
             with _progress(quiet, path) as progress:
                 analysis = analyze_path(path, prof, model, num_poses=people, sinks=sinks, save_track=save_track,
-                                        progress=progress, analysis_fps=analysis_fps, workers=workers or None)
+                                        progress=_StopOnCtrlC(progress), analysis_fps=analysis_fps,
+                                        workers=workers or None)
         except FormcheckError as exc:
             err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
             failed += 1
             continue
+        _StopOnCtrlC.check()  # before anything is written
         short = _ended_early(analysis)
         if short:
             err.print(f"[yellow]warning:[/] {Path(path).name}: {short}", highlight=False, soft_wrap=True)
@@ -250,6 +252,29 @@ def _register_optional() -> None:
 
 
 _register_optional()
+
+
+class _StopOnCtrlC:
+    """Wraps the progress display; per frame, stops the analysis if Ctrl-C was pressed and its KeyboardInterrupt
+    did not get through. A handler's exception can be swallowed: raised inside a `__del__`, a weakref or GC callback
+    ("Exception ignored in ...") or a library's `except BaseException`; CI saw an analysis interrupted 0.2 s into
+    start-up run to the end and write its JSON. The flag the handler sets is the one thing that cannot be lost."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    @staticmethod
+    def check() -> None:
+        if _Interrupt.pressed:
+            raise KeyboardInterrupt
+
+    def __call__(self, done: int, total: int) -> None:
+        self.check()
+        if self.inner is not None:
+            self.inner(done, total)
+
+    def __getattr__(self, name: str):  # `stage`, when the display has it
+        return getattr(self.inner, name)
 
 
 class _Interrupt:
