@@ -17,7 +17,7 @@ from typing import Callable
 class Measure:
     """A per-rep measurement that faults are judged on."""
 
-    name: str  # depth, lockout, body_line, hand_width, flare
+    name: str  # depth, lockout, body_line, hand_width, flare, elbow_out
     rep_field: str  # the Rep attribute that holds it ("": none; its value is in the evidence of its faults)
     column: str  # short column name in tables and reports
     unit: str  # deg, ratio or offset: how a value is written
@@ -29,6 +29,8 @@ MEASURES = {m.name: m for m in (
     Measure("body_line", "body_line_max", "body", "offset"),
     Measure("hand_width", "hand_width_ratio", "hands", "ratio"),
     Measure("flare", "elbow_flare_deg", "flare", "deg"),
+    # The elbows outside the shoulders at the bottom, in shoulder widths, from the image (front views judge flare on it)
+    Measure("elbow_out", "", "elbows", "ratio"),
 )}
 
 
@@ -80,7 +82,7 @@ FAULTS: tuple[Fault, ...] = (
           "hands too wide", "hands too wide", "hands wide", "hands were too wide",
           "hands slightly wider than shoulders", "Place the hands slightly wider than the shoulders.",
           "bring your hands in to slightly wider than your shoulders"),
-    Fault("ELBOWS_FLARED", "flare", +1, lambda p: p.flare_max_deg, lambda p: p.flare_good_deg, 1,
+    Fault("ELBOWS_FLARED", "elbow_out", +1, lambda p: p.elbow_out_max, lambda p: p.elbow_out_good, 1,
           "elbows flared", "elbows flared", "elbows flared", "elbows flared",
           "keep elbows closer to your body", "Keep the elbows closer to the body (about 45 degrees).",
           "keep your elbows close to your torso (about 45 degrees) instead of flaring them out"),

@@ -52,6 +52,20 @@ class Profile:
     # Elbows: "relatively close to the torso" (article); the common cue is about 45 degrees between upper arm and
     # torso; a T with the arms at 90 degrees is the fault. Flagged past the midpoint.
     flare_max_deg: float = 70.0
+    # ... read from the front as how far the elbows sit outside the shoulders at the bottom, in shoulder widths along
+    # the image shoulder line (formcheck/measure/across.py; the world angle above cannot tell a tucked arm from a
+    # flared one there, formcheck/measure/views.py). Real front reps (labelled per rep, docs/accuracy.md): tucked
+    # elbows 0.17-0.34 (wrong90 3 reps, fitbykit_pushups rep 4), flared T-shape elbows 0.45-0.75 on 30 of 32 matched
+    # reps (fitbykit_pushups, khanyisa_pushups, wrong58/60/70/96/111/113; the rest 0.14-0.28 on wrong113, a
+    # chest-to-ground knee push-up whose bottoms the landmarker reads with the arms pulled in). The bound is the
+    # midpoint of the tucked reps' highest and the flared reps' 10th percentile, rounded to 0.05 (0.40); good form is
+    # the tucked reps' median (0.20). Left out one clip at a time, the rule gives 0.35-0.40 (docs/accuracy.md).
+    # elbow_out_max chosen on: clips-front/fitbykit_pushups, clips-front/khanyisa_pushups, clips-pushfit/wrong58,
+    # clips-pushfit/wrong60, clips-pushfit/wrong70, clips-pushfit/wrong90, clips-pushfit/wrong96, clips-pushfit/wrong111,
+    # clips-pushfit/wrong113.
+    # elbow_out_good chosen on: clips-front/fitbykit_pushups, clips-pushfit/wrong90.
+    elbow_out_max: float = 0.40
+    elbow_out_good: float = 0.20
     # Good form, for telling whether a measure can separate good from bad at all: a measurement error as large as the
     # distance from good form to the threshold makes the fault not assessable in that view. Depth: 90 degrees (the
     # standard itself, depth_deg). Lockout: a straight arm reads 165-180 in the image (above). Body line: straight.
@@ -216,10 +230,11 @@ ARTICLE = Profile(name="article", description="The article: 90-degree elbows, pl
 # builds; the straight body line is judged as in the article; hand placement and flare are not part of the standard.
 ARMY = replace(ARTICLE, name="army", description="US Army (legacy APFT): upper arms parallel to the ground, arms "
                "fully extended, straight line shoulders to ankles.", hand_width_min=0.0, hand_width_max=99.0,
-               flare_max_deg=180.0, lockout_deg=160.0)
+               flare_max_deg=180.0, elbow_out_max=99.0, lockout_deg=160.0)
 # FITNESSGRAM: elbows at 90 degrees and arms straight; body line straight; no hand-width rule.
 FITNESSGRAM = replace(ARTICLE, name="fitnessgram", description="FITNESSGRAM: elbows at 90 degrees, arms straight, "
-                      "straight body.", hand_width_min=0.0, hand_width_max=99.0, flare_max_deg=180.0)
+                      "straight body.", hand_width_min=0.0, hand_width_max=99.0, flare_max_deg=180.0,
+                      elbow_out_max=99.0)
 
 PROFILES = {p.name: p for p in (ARTICLE, ARMY, FITNESSGRAM)}
 

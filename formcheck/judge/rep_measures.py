@@ -30,6 +30,7 @@ from formcheck.profiles import Profile
 
 STEADY_WINDOW_S = 0.2  # the reading's steadiness is judged over this long either side of the extreme
 TOP_SHARE_PCT = 75.0  # hand width is read over the rep's frames with the shoulders in the top quarter of its heights
+WIDEST_PCT = 75.0  # ... and too wide on this percentile of the rep's frames (read_hand_width)
 FLARE_BOTTOM_DEG = 20.0  # flare is read over the frames whose elbow angle is this close to the rep's lowest
 
 
@@ -193,14 +194,35 @@ def read_body_line(r: RepFrames) -> Reading:
 
 
 def read_hand_width(r: RepFrames) -> Reading:
-    """Wrist distance over shoulder distance at the top of the rep: the arms hang straight there, wrists and
-    shoulders in one frontal plane (the landmarker's depth, its weakest axis, barely enters) and nothing hides the
-    wrists; at the bottom the chest and head come down between the forearms (docs/synth.md: flared front reps read
-    1.5 at the top, 2.1-2.2 over the whole rep, for a true 1.3)."""
-    hands = r.rows.array("hand_width")
+    """Wrist distance over shoulder distance along the image shoulder line (measure/across.py: the yaw takes nothing
+    out of it). Too narrow is read at the top of the rep: the arms hang straight there and nothing comes between the
+    wrists, while at the bottom the chest and head come down between close forearms and the landmarker reads them
+    wider (docs/synth.md). Too wide is read on the widest the hands stand in the rep (its WIDEST_PCT percentile over
+    the rep, robust to a stray frame): a person can move the hands between reps, and one who hops them out for the
+    descent and back in at the top (clips-front khanyisa_pushups: 1.2-1.5 at the tops, 2.3-2.8 through the descent)
+    reads as narrow as a plank at the top. The image wrists stand still on the floor through the rep; world ones
+    (the oblique view's, formcheck.measure.views) move with the depth the landmarker guesses, so there both are read
+    at the top (clips-pushfit correct74, oblique: 1.9 at the tops, 2.2 over the rep)."""
+    hands = r.rows.array("hand_width_image" if r.policy.hands == "image" else "hand_width")
     on_top = _top_frames(r.rows.array("shoulder_height_px"), hands)
     value = float(np.nanmedian(hands[on_top])) if on_top.any() else math.nan
-    return Reading(value, r.span.bottom_t, on_top, _median_noise(np.where(on_top, hands, math.nan)))
+    # World hand width (oblique views) moves with the landmarker's depth through the rep: read at the top only.
+    widest = _nanpct(hands, WIDEST_PCT) if r.policy.hands == "image" else value
+    return Reading(value, r.span.bottom_t, on_top, _median_noise(np.where(on_top, hands, math.nan)),
+                   sides={-1: (value, r.span.bottom_t), +1: (widest, r.span.bottom_t)})
+
+
+def read_elbow_out(r: RepFrames) -> Reading:
+    """How far the elbows sit outside the shoulders at the bottom (measure/across.py), over the frames with the
+    shoulders in the lowest quarter of the rep's heights above the hands: where the upper arms carry the body and
+    flared elbows stand out to the sides."""
+    out = r.rows.array("elbow_out")
+    height = r.rows.array("shoulder_height_px")
+    known = np.isfinite(out)
+    low = known & (height <= np.nanpercentile(height[known], 100.0 - TOP_SHARE_PCT)) \
+        if np.isfinite(height[known]).sum() >= 3 else known
+    value = float(np.nanmedian(out[low])) if low.any() else math.nan
+    return Reading(value, r.span.bottom_t, low, _median_noise(np.where(low, out, math.nan)))
 
 
 def read_flare(r: RepFrames) -> Reading:
@@ -214,7 +236,7 @@ def read_flare(r: RepFrames) -> Reading:
 
 READERS: dict[str, Callable[[RepFrames], Reading]] = {
     "depth": read_depth, "lockout": read_lockout, "body_line": read_body_line, "hand_width": read_hand_width,
-    "flare": read_flare,
+    "flare": read_flare, "elbow_out": read_elbow_out,
 }
 
 

@@ -3,8 +3,10 @@ table (formcheck.faults), with evidence, and "not assessable" where the view can
 view judges depth, lockout and body line; a front view hand width and flare).
 
 A fault is given only beyond reasonable doubt: when the value is past the threshold by more than the reading's band
-(rep_measures.Reading.band). Within the band the rep is `borderline` for the fault (shown, not counted against the
-rep); a band that reaches good form means the view cannot tell good from bad, and the fault is not assessable.
+(rep_measures.Reading.band). Past the threshold but within the band the rep is `borderline` for the fault (shown, not
+counted against the rep); a value on the good side of the threshold is not reported at all, however close (a verdict
+that doubts every rep teaches nothing: issue 21). A band that reaches good form means the view cannot tell good from
+bad, and the fault is not assessable.
 Nothing here measures: a new fault is a row of the fault table and, if it brings a measure, that measure's reader.
 """
 
@@ -37,7 +39,7 @@ def verdict(index: int, span: RepSpan, m: RepMeasures, profile: Profile) -> Rep:
             not_assessable.append(f.code)  # the view cannot show it, or cannot tell good form from the threshold
             continue
         past = f.beyond(value, thr.value)
-        if past > -u:
+        if past > 0:  # on the good side of the threshold nothing is reported, however close
             ev = Evidence(f.code, float(value), thr.value, thr.source, float(when), round(u, 4))
             (faults if past > u else borderline).append(f.code)
             (evidence if past > u else doubts).append(ev)

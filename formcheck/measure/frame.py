@@ -1,7 +1,7 @@
 """Per-frame measurements of push-up form (GUIDE.md §1), from smoothed landmarks.
 
-One frame at a time (`frame_measures`), in plain float arithmetic. Image landmarks are in pixels (so angles are right on non-square frames); world landmarks are in metres.
-Image angles serve the side view; world geometry serves measurements across the body (hand width, flare).
+One frame at a time (`frame_measures`), in plain floats. Image landmarks in pixels (angles right on non-square frames),
+world landmarks in metres. Image angles serve the side view; front and oblique views read across the body in the image.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
+from formcheck.measure.across import across_shoulders, elbows_out
 from formcheck.measure.views import policy
 from formcheck.pose.track import (L_ANKLE, L_ELBOW, L_HIP, L_KNEE, L_SHOULDER, L_WRIST, R_ANKLE, R_ELBOW, R_HIP, R_KNEE,
                     R_SHOULDER, R_WRIST)
@@ -57,6 +58,9 @@ class FrameMeasures:
     # 0 from the front or behind, 90 from the side). Unlike view_ratio it does not change as the torso pitches toward
     # or away from a low or high camera, which swings the image torso length through every rep.
     view_yaw_deg: float = math.nan
+    # Wrist distance, and the elbows outside the shoulders, in image shoulder widths (yaw-free: measure/across.py).
+    hand_width_image: float = math.nan
+    elbow_out: float = math.nan
 
     def to_row(self) -> dict:
         return asdict(self)
@@ -175,11 +179,7 @@ def _angle3(a, b, c) -> float:
 
 
 def _nanmean2(a: float, b: float) -> float:
-    if a == a and b == b:
-        return (a + b) / 2
-    if a == a:
-        return a
-    return b  # b, or NaN when both are
+    return (a + b) / 2 if a == a and b == b else (a if a == a else b)  # b, or NaN when both are
 
 
 def _sub3(a, b) -> tuple[float, float, float]:
@@ -289,9 +289,9 @@ def measure_frame(image: np.ndarray, world: np.ndarray, visibility: np.ndarray, 
             "line_world_ankle": line_world_ankle, "line_world_knee": line_world_knee, "hip_angle_deg": hip_angle,
             "knee_deg": knee_deg, "hand_width": hand_width, "elbow_flare_deg": flare, "incline_deg": incline,
             "view_ratio": view_ratio, "view_yaw_deg": view_yaw_deg, "shoulder_drop": shoulder_drop, "visibility": vis,
-            "supported": supported,
-            "straight": straight, "knee_down": knee_down, "in_plank": in_plank, "view": view,
-            "shoulder_height_px": shoulder_height_px, "arm_px": arm_px}
+            "supported": supported, "straight": straight, "knee_down": knee_down, "in_plank": in_plank, "view": view,
+            "shoulder_height_px": shoulder_height_px, "arm_px": arm_px,
+            "hand_width_image": across_shoulders(img, L_WRIST, R_WRIST), "elbow_out": elbows_out(img, L_ELBOW, R_ELBOW)}
 
 
 def _weighted_mean2(values: list[float], w: np.ndarray) -> float:
