@@ -1,12 +1,12 @@
 """Per-view accuracy of the verdicts on the real clips labelled per rep, and the figures the front and oblique bands
 were measured from.
 
-    python benchmarks/views.py --tracks /tmp/snap/after-video/tracks [--calibrate] [--json F]
+    python benchmarks/views.py --tracks samples/real samples/front [--calibrate] [--json F]
 
 Clips: every clip of ../shared/clips/labels.json with `rep_faults`, every clip of ../shared/clips-front/labels.json
 and of ../shared/clips-pushfit/rep-labels.json, grouped by the view their label gives (front, oblique-front,
-oblique-side, side). Tracks are read from --tracks (FOLDER__NAME.track.npz as scripts/snapshot_outputs.py saves them,
-or NAME.track.npz). A counted rep is matched to a labelled rep when the labelled bottom falls inside its start..end
+oblique-side, side). Tracks are read from the --tracks folders (FOLDER__NAME.track.npz as scripts/snapshot_outputs.py
+and scripts/make_samples.py --front save them, or NAME.track.npz; the first folder that has it wins). A counted rep is matched to a labelled rep when the labelled bottom falls inside its start..end
 (formcheck.batch.evaluate.match_in_time). Per fault and view, over the matched reps, leaving out a rep's
 `uncertain_faults` and the clip's `not_visible` faults as the labels' `about` asks:
 - precision and recall of the faults given beyond doubt (a fault on a counted rep that matches no labelled rep is a
@@ -62,14 +62,14 @@ class ScoredRep:
     readings: dict[str, float] = field(default_factory=dict)  # measure (and hand sides) -> value
 
 
-def load_clips(track_dir: Path) -> list[tuple[str, str, dict, Path]]:
+def load_clips(track_dirs: list[Path]) -> list[tuple[str, str, dict, Path]]:
     out = []
     for folder, name in LABEL_FILES:
         for clip, label in json.loads((SHARED / folder / name).read_text())["clips"].items():
             if label.get("rep_faults") is None or not label.get("bottoms"):
                 continue
             stem = Path(clip).stem
-            path = next((p for p in (track_dir / f"{folder}__{stem}.track.npz", track_dir / f"{stem}.track.npz")
+            path = next((p for d in track_dirs for p in (d / f"{folder}__{stem}.track.npz", d / f"{stem}.track.npz")
                          if p.exists()), None)
             if path is None:
                 print(f"no track for {folder}/{clip}", file=sys.stderr)
@@ -149,6 +149,17 @@ def table(reps: list[ScoredRep]) -> dict:
             c["not_assessable_share"] = round(c.get("not_assessable", 0) / c["scored"], 3)
             rows[(view, code)] = c
     return rows
+
+
+def clean_borderline(reps: list[ScoredRep]) -> dict[str, tuple[int, int]]:
+    """Per view: (matched reps with no labelled fault that are borderline for some fault the label scores, such reps)."""
+    out = {}
+    for view in VIEWS:
+        clean = [r for r in reps if r.view == view and r.number is not None and not r.truth]
+        doubted = sum(any(s == "borderline" and c not in r.skip for c, s in r.states.items()) for r in clean)
+        if clean:
+            out[view] = (doubted, len(clean))
+    return out
 
 
 def print_table(rows: dict, timing: dict) -> None:
@@ -252,7 +263,7 @@ def fig_band(reps, view, measure) -> float:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--tracks", type=Path, required=True)
+    ap.add_argument("--tracks", type=Path, nargs="+", required=True)
     ap.add_argument("--calibrate", action="store_true")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
@@ -264,8 +275,11 @@ def main() -> int:
         timing[view] = (a + right, b + labelled, n + len(scored))
     rows = table(reps)
     print_table(rows, timing)
+    doubted = clean_borderline(reps)
+    print("clean reps borderline for any fault: " + ", ".join(f"{v} {a}/{b}" for v, (a, b) in doubted.items()))
     out = {"table": {f"{v} {c}": x for (v, c), x in rows.items()},
-           "reps_in_time": {v: {"right": a, "labelled": b, "counted": n} for v, (a, b, n) in timing.items()}}
+           "reps_in_time": {v: {"right": a, "labelled": b, "counted": n} for v, (a, b, n) in timing.items()},
+           "clean_reps_borderline": {v: {"borderline": a, "clean": b} for v, (a, b) in doubted.items()}}
     if args.calibrate:
         out["calibration"] = calibrate(reps)
         print(json.dumps(out["calibration"], indent=1))

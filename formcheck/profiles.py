@@ -46,7 +46,10 @@ class Profile:
     sag_max: float = 0.06
     pike_max: float = 0.10
     # Hands: "slightly wider than the shoulders" (article); peers' ideal is near 1.25 x shoulder width; a close grip
-    # (under shoulder width) and a very wide grip fail police standards. Wrist distance / shoulder-joint distance.
+    # (under shoulder width) and a very wide grip fail police standards. Wrist distance / shoulder-joint distance
+    # (from the front along the image shoulder line, formcheck/judge/rep_measures.py read_hand_width). Not chosen on
+    # clips; on the real front reps (docs/accuracy.md) grips labelled wide read 2.48-2.63 at their widest
+    # (khanyisa_pushups), the widest unlabelled grips 1.79-1.92 (wrong58/60/70), close grips 0.70 (wrong90).
     hand_width_min: float = 0.9
     hand_width_max: float = 2.0
     # Elbows: "relatively close to the torso" (article); the common cue is about 45 degrees between upper arm and
@@ -54,15 +57,19 @@ class Profile:
     flare_max_deg: float = 70.0
     # ... read from the front as how far the elbows sit outside the shoulders at the bottom, in shoulder widths along
     # the image shoulder line (formcheck/measure/across.py; the world angle above cannot tell a tucked arm from a
-    # flared one there, formcheck/measure/views.py). Real front reps (labelled per rep, docs/accuracy.md): tucked
-    # elbows 0.17-0.34 (wrong90 3 reps, fitbykit_pushups rep 4), flared T-shape elbows 0.45-0.75 on 30 of 32 matched
-    # reps (fitbykit_pushups, khanyisa_pushups, wrong58/60/70/96/111/113; the rest 0.14-0.28 on wrong113, a
-    # chest-to-ground knee push-up whose bottoms the landmarker reads with the arms pulled in). The bound is the
-    # midpoint of the tucked reps' highest and the flared reps' 10th percentile, rounded to 0.05 (0.40); good form is
-    # the tucked reps' median (0.20). Left out one clip at a time, the rule gives 0.35-0.40 (docs/accuracy.md).
+    # flared one there, formcheck/measure/views.py). Real front reps labelled per rep (benchmarks/views.py
+    # --calibrate, docs/accuracy.md): tucked elbows 0.17-0.37 (wrong90's 3 reps, fitbykit_pushups rep 4); flared
+    # T-shape elbows 0.44-0.75 on 33 of 35 reps (fitbykit_pushups, khanyisa_pushups, wrong58/60/70/96/111/113), the
+    # others 0.36 (wrong113 rep 4, a chest-to-ground knee push-up) and 0.06 (correct98: 320x240, filmed from above).
+    # The bound is midway between the tucked reps' highest and the flared reps' 10th percentile, rounded to 0.05;
+    # good form is the tucked reps' median. Chosen with one clip left out at a time the bound is 0.30-0.45 and finds
+    # 30 of the 35 flared reps of the clip left out, flagging 1 of the 4 tucked ones (without fitbykit_pushups, one of
+    # only two clips with tucked reps, it falls to 0.30, under that clip's 0.37). Few clips: 9, two of them tucked.
+    # Wide hands put the elbows outside the shoulders too (forearms upright under hands 2 shoulder widths apart: 0.5);
+    # the upper arms are then out from the torso, which is what this fault is, and both faults are given.
     # elbow_out_max chosen on: clips-front/fitbykit_pushups, clips-front/khanyisa_pushups, clips-pushfit/wrong58,
     # clips-pushfit/wrong60, clips-pushfit/wrong70, clips-pushfit/wrong90, clips-pushfit/wrong96, clips-pushfit/wrong111,
-    # clips-pushfit/wrong113.
+    # clips-pushfit/wrong113, clips-pushfit/correct98.
     # elbow_out_good chosen on: clips-front/fitbykit_pushups, clips-pushfit/wrong90.
     elbow_out_max: float = 0.40
     elbow_out_good: float = 0.20

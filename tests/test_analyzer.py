@@ -104,13 +104,17 @@ def test_shallow_reps_counted_and_flagged_side(bottom):
     assert ev and all(e.threshold == SHALLOW_LIMIT and e.value > SHALLOW_LIMIT and "90" in e.standard for e in ev)
 
 
-def test_depth_not_assessable_from_front():
-    a = analyse(pushups(3, bottom=110), view="front")
+@pytest.mark.parametrize("bottom,state", [(80, "ok"), (110, "borderline"), (125, "fault")])
+def test_depth_from_front_reads_how_far_the_shoulders_come_down(bottom, state):
+    """From the front depth is the bend the shoulders' image height above the hands gives (issue 21): a vertical
+    distance the camera sees whole, against the rep's own top. Exact landmarks read it within a few degrees; a bottom
+    past the threshold by less than the front's band (8.8, real clips) is borderline. Lockout stays unjudged there."""
+    a = analyse(pushups(3, bottom=bottom), view="front")
     assert a.summary.reps == 3
     for r in a.reps:
-        assert "SHALLOW_DEPTH" not in r.faults and "SHALLOW_DEPTH" in r.not_assessable
+        assert r.min_elbow_deg == pytest.approx(bottom, abs=4.0)
+        assert r.state("SHALLOW_DEPTH") == state
         assert "NO_LOCKOUT" in r.not_assessable
-    assert "SHALLOW_DEPTH" in a.summary.not_assessable
 
 
 def test_no_lockout_flagged():
@@ -174,11 +178,14 @@ def test_oblique_view_does_not_inflate_the_body_line(sag):
     assert not any(set(LINE) & set(r.faults) for r in a.reps), [(r.body_line_max, r.faults) for r in a.reps]
 
 
-@pytest.mark.parametrize("sag,code", [(0.12, "HIPS_SAG"), (-0.18, "HIPS_PIKE")])
-def test_oblique_view_flags_clear_line_faults(sag, code):
-    a = analyse(pushups(3, sag=sag), view="oblique")
+def test_oblique_view_flags_a_clear_pike_and_leaves_sag_unjudged():
+    """Obliquely, straight bodies of real people read up to 0.076 off the line (formcheck/measure/views.py): more than
+    the 0.06 from a straight line to the sag threshold, less than the 0.10 to the pike one."""
+    a = analyse(pushups(3, sag=-0.25), view="oblique")
     assert a.summary.reps == 3
-    assert all(code in r.faults for r in a.reps)
+    assert all("HIPS_PIKE" in r.faults for r in a.reps)
+    a = analyse(pushups(3, sag=0.15), view="oblique")
+    assert all("HIPS_SAG" in r.not_assessable and "HIPS_SAG" not in r.faults + r.borderline for r in a.reps)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -191,7 +198,9 @@ def test_hand_width(view, hands, code):
     a = analyse(pushups(3, hands=hands), view=view)
     assert a.summary.reps == 3
     for r in a.reps:
-        assert r.hand_width_ratio == pytest.approx(hands, abs=0.05)
+        # from the front, along the image shoulder line: the raised camera sees the shoulders a little nearer than
+        # the wrists at the top, and the hands about 5% narrower (perspective, exact landmarks)
+        assert r.hand_width_ratio == pytest.approx(hands, rel=0.07 if view == "front" else 0.04)
         got = {"HANDS_TOO_NARROW", "HANDS_TOO_WIDE"} & set(r.faults)
         if view == "oblique" and code == "HANDS_TOO_NARROW":
             # exact landmarks read it, but the landmarker reads close hands 0.47 too wide obliquely (formcheck/measure/views.py)
@@ -200,20 +209,30 @@ def test_hand_width(view, hands, code):
         assert got == ({code} if code else set())
 
 
-@pytest.mark.parametrize("view", ["front", "oblique"])
-@pytest.mark.parametrize("pole,flared", [(90, True), (30, False), (0, False)])
-def test_elbow_flare(view, pole, flared):
+@pytest.mark.parametrize("pole,state", [(90, "fault"), (60, "fault"), (30, "ok"), (0, "ok")])
+def test_elbow_flare_from_the_front(pole, state):
+    """From the front flare is how far the elbows stand outside the shoulders at the bottom, in shoulder widths
+    (formcheck/measure/across.py; the threshold from real clips). Exact landmarks: elbows swung out (pole 60-90) are
+    flagged, tucked ones (0-30) are not reported. The world angle is still read and reported, not judged."""
     segs = (pushups(3, flare=pole),)
-    a = analyse(*segs, view=view)
+    a = analyse(*segs, view="front")
     tr = truth(*segs)
     assert a.summary.reps == 3
     for r, ev in zip(a.reps, tr["reps"]):
         true_flare = float(tr["elbow_flare_deg"][np.argmin(np.abs(tr["t"] - ev.t_bottom))])
-        assert (true_flare > P.flare_max_deg) == flared  # the body really is (not) flared
-        assert r.elbow_flare_deg == pytest.approx(true_flare, abs=5.0)  # exact landmarks read it right...
-        # ...but the landmarker's world flare from these views reads tucked arms as flared (formcheck/measure/views.py,
-        # docs/synth.md): not assessable there, neither a fault nor borderline
-        assert "ELBOWS_FLARED" in r.not_assessable and "ELBOWS_FLARED" not in r.faults + r.borderline
+        assert r.elbow_flare_deg == pytest.approx(true_flare, abs=5.0)
+        assert r.state("ELBOWS_FLARED") == state
+
+
+def test_elbow_flare_reads_wider_as_the_elbows_swing_out_and_is_not_judged_obliquely():
+    outs = []
+    for pole in (0, 30, 60, 90):
+        a = analyse(pushups(3, flare=pole), view="front")
+        outs.append(float(np.nanmax(a.frames.array("elbow_out"))))
+        oblique = analyse(pushups(3, flare=pole), view="oblique")
+        # tucked oblique-front reps of real people read past the front's threshold (formcheck/measure/views.py)
+        assert all("ELBOWS_FLARED" in r.not_assessable for r in oblique.reps)
+    assert outs == sorted(outs) and outs[-1] - outs[0] > 0.4, outs
 
 
 @pytest.mark.parametrize("kw", [{"hands": 0.7}, {"hands": 2.4}, {"flare": 90}])

@@ -63,7 +63,8 @@ def _states(a, code):
 
 @pytest.mark.parametrize("sag", [0.0, 0.04, 0.06, 0.08, 0.14])
 def test_sag_verdict_agrees_with_value_and_band(sag):
-    """A fault only beyond the band, borderline inside it, ok below it; `valid` ignores borderline."""
+    """A fault only beyond the band, borderline past the threshold but inside the band, nothing reported short of the
+    threshold; `valid` ignores borderline."""
     a = analyze_track(clip(pushups(3, sag=sag), view="side"))
     thr = ARTICLE.threshold("HIPS_SAG").value
     assert a.summary.reps == 3
@@ -72,7 +73,8 @@ def test_sag_verdict_agrees_with_value_and_band(sag):
         assert band >= policy("side").error["body_line"]
         ev = {e.code: e for e in r.evidence + r.borderline_evidence}
         state = r.state("HIPS_SAG")
-        if state == "ok":
+        if state == "ok":  # nothing is reported on the good side of the threshold, however close (issue 21)
+            assert r.body_line_max <= thr + 1e-9 or r.body_line_max < 0
             continue
         value = ev["HIPS_SAG"].value
         assert ev["HIPS_SAG"].band == pytest.approx(band, abs=1e-4)
@@ -83,9 +85,10 @@ def test_sag_verdict_agrees_with_value_and_band(sag):
         assert _states(a, "HIPS_SAG") == ["fault"] * 3
     if sag == 0.0:
         assert _states(a, "HIPS_SAG") == ["ok"] * 3
-    if sag == thr:  # right at the threshold: never called beyond doubt either way
-        assert set(_states(a, "HIPS_SAG")) == {"borderline"}
-        assert a.summary.borderline.get("HIPS_SAG") == 3 and a.summary.valid_reps == 3
+    if sag == thr:  # right at the threshold: never called beyond doubt; borderline only where it reads past it
+        states = _states(a, "HIPS_SAG")
+        assert set(states) <= {"borderline", "ok"} and a.summary.valid_reps == 3
+        assert [s == "borderline" for s in states] == [r.body_line_max > thr for r in a.reps]
 
 
 def test_a_band_that_reaches_good_form_makes_the_fault_not_assessable():

@@ -108,21 +108,34 @@ def _front_rep(hands: float):
 
 def test_hand_width_is_read_at_the_top_of_the_rep():
     """Wrists misread at the bottom (as the landmarker misreads them when the chest comes down between the forearms)
-    do not move the rep's hand width: it is read where the shoulders are highest."""
+    do not move the rep's hand width: it is read where the shoulders are highest; too wide is read on the widest
+    quarter of the rep's frames, which a few misread frames do not reach."""
     rep, frames, span = _front_rep(1.25)
-    assert rep.hand_width_ratio == pytest.approx(1.25, abs=0.05)
-    misread = [replace(f, hand_width=2.4) if abs(f.t - rep.bottom_s) <= 0.4 else f for f in frames]
+    # along the image shoulder line: the raised kinematic camera sees the hands about 5% narrower (perspective)
+    assert rep.hand_width_ratio == pytest.approx(1.25, rel=0.07)
+    misread = [replace(f, hand_width_image=2.4) if abs(f.t - rep.bottom_s) <= 0.1 else f for f in frames]
     judged = judge_rep(1, span, FrameTable.of(misread), "front", ARTICLE)
-    assert judged.hand_width_ratio == pytest.approx(1.25, abs=0.05)
+    assert judged.hand_width_ratio == pytest.approx(rep.hand_width_ratio, abs=0.01)
     assert "HANDS_TOO_WIDE" not in judged.faults + judged.borderline
+
+
+def test_hands_moved_out_for_the_descent_are_read_wide():
+    """A grip that hops out for the descent and back in at the top (clips-front khanyisa_pushups) is too wide although
+    the top reads a plank's width: the wide side reads the widest quarter of the rep's frames."""
+    rep, frames, span = _front_rep(1.25)
+    hopped = [replace(f, hand_width_image=2.5) if rep.start_s + 0.2 <= f.t <= rep.bottom_s + 0.3 else f
+              for f in frames]
+    judged = judge_rep(1, span, FrameTable.of(hopped), "front", ARTICLE)
+    assert judged.hand_width_ratio < 1.4 and "HANDS_TOO_WIDE" in judged.faults
 
 
 def test_each_hand_fault_has_the_error_of_its_own_side():
     """From the front the landmarker reads close hands too wide (error 0.18 on that side) but wide hands right
-    (0.08): hands 0.15 inside the narrow threshold are borderline, hands 0.2 past the wide one are a fault."""
-    narrow, _, _ = _front_rep(0.75)
+    (0.08): hands 0.15 inside the narrow threshold are borderline, hands 0.2 past the wide one are a fault (exact
+    landmarks, the kinematic camera reading 5% narrow: 0.8 reads 0.76, 2.3 reads 2.18)."""
+    narrow, _, _ = _front_rep(0.8)
     assert "HANDS_TOO_NARROW" in narrow.borderline and "HANDS_TOO_NARROW" not in narrow.faults
-    wide, _, _ = _front_rep(2.2)
+    wide, _, _ = _front_rep(2.3)
     assert "HANDS_TOO_WIDE" in wide.faults
 
 

@@ -29,6 +29,13 @@ FAULTS = tuple(f.code for f in FAULT_TABLE)
 SWING_MARGIN_DEG = 8.0
 
 
+# The rendered model is posed by the upper arm's angle to the torso, and its suites say how flared they are in those
+# degrees: its labels judge ELBOWS_FLARED on that angle against the profile's flare_max_deg, as before the verdicts
+# moved to how far the elbows sit outside the shoulders in the image (calibrated on real people, formcheck/profiles.py
+# elbow_out_max). Exact, so never borderline. The per-rep truth keeps both.
+LABEL_MEASURE = {"ELBOWS_FLARED": ("flare", lambda p: p.flare_max_deg)}
+
+
 def margin(code: str, profile=None) -> float:
     """How close to a threshold a true value may come before the label is called borderline: the smallest
     measurement error of the fault's measure in any view that can judge it (formcheck.measure.views), i.e. a value the best
@@ -37,6 +44,8 @@ def margin(code: str, profile=None) -> float:
     its threshold, a clean rep well within."""
     from formcheck.measure.views import error_floor
 
+    if code in LABEL_MEASURE:
+        return 0.0
     p = get_profile(profile)
     floor = error_floor(FAULT[code].measure, gap=abs(p.threshold(code).value - p.good(code)))
     return 0.0 if floor is None else floor
@@ -60,7 +69,8 @@ def get_profile(profile=None):
 
 def thresholds(profile=None) -> dict[str, float]:
     p = get_profile(profile)
-    out = {code: float(p.threshold(code).value) for code in FAULTS}
+    out = {code: float(LABEL_MEASURE[code][1](p) if code in LABEL_MEASURE else p.threshold(code).value)
+           for code in FAULTS}
     out["SWING"] = LABEL_SWING_DEG
     return out
 
@@ -96,10 +106,14 @@ def frame_truth(motion: Motion) -> dict[str, np.ndarray]:
                                                                                    axis=-1)
     flare = 0.5 * (_angle(P("elbow_l"), P("shoulder_l"), P("hip_l")) + _angle(P("elbow_r"), P("shoulder_r"),
                                                                               P("hip_r")))
+    # the elbows outside the shoulders along the shoulder line, in shoulder widths (formcheck/measure/across.py)
+    axis = P("shoulder_r") - P("shoulder_l")
+    width2 = np.sum(axis * axis, -1)
+    elbow_out = (np.sum((P("elbow_r") - P("elbow_l")) * axis, -1) / width2 - 1.0) / 2.0
     horiz = np.linalg.norm(d[:, [0, 2]], axis=-1)
     incline = np.degrees(np.arctan2(np.abs(d[:, 1]), horiz))
     return {"t": motion.t, "elbow_deg": elbow, "body_line": body_line, "hand_width": hand, "elbow_flare_deg": flare,
-            "incline_deg": incline, "state": motion.state, "variant": motion.variant}
+            "elbow_out": elbow_out, "incline_deg": incline, "state": motion.state, "variant": motion.variant}
 
 
 @dataclass
@@ -120,6 +134,7 @@ class RepTruth:
     cut: bool  # starts before or ends after the clip
     faults: list[str] = field(default_factory=list)
     borderline: list[str] = field(default_factory=list)
+    elbow_out: float = float("nan")  # the elbows outside the shoulders at the bottom, in shoulder widths
 
     def to_dict(self) -> dict:
         d = dict(self.__dict__)
@@ -141,6 +156,8 @@ def _rep_value(rep: RepTruth, measure: str, direction: int) -> float:
         return rep.hand_width
     if measure == "flare":
         return rep.flare_deg
+    if measure == "elbow_out":
+        return rep.elbow_out
     raise KeyError(f"no true value for measure {measure!r}")
 
 
@@ -166,13 +183,14 @@ def rep_truths(motion: Motion, profile=None, truth: dict | None = None) -> list[
         bl = ft["body_line"][in_rep]
         rep = RepTruth(None, ev.t_start, ev.t_bottom, ev.t_end, bottom, top_before, top_after, float(bl.max()),
                        float(bl.min()), float(ft["hand_width"][in_rep].mean()),
-                       float(ft["elbow_flare_deg"][in_rep][ib]), ev.variant, False, bool(cut))
+                       float(ft["elbow_flare_deg"][in_rep][ib]), ev.variant, False, bool(cut),
+                       elbow_out=float(ft["elbow_out"][in_rep][ib]))
         swing = min(top_before, top_after) - bottom
         rep.counted = swing >= th["SWING"] and not cut
         if abs(swing - th["SWING"]) < SWING_MARGIN_DEG and not cut:
             rep.borderline.append("SWING")
         for f in FAULT_TABLE:
-            v = _rep_value(rep, f.measure, f.direction)
+            v = _rep_value(rep, LABEL_MEASURE[f.code][0] if f.code in LABEL_MEASURE else f.measure, f.direction)
             thr = th[f.code]
             if f.beyond(v, thr) > 0:
                 rep.faults.append(f.code)

@@ -1,0 +1,109 @@
+"""The per-view figures of docs/accuracy.md, end to end on the real clips labelled per rep (issue 21).
+
+Tracks: samples/real (the side clip tayyab_pushup) and samples/front (the front and oblique clips of
+../shared/clips-front and ../shared/clips-pushfit, posed with `python scripts/make_samples.py --front`); labels from
+../shared (skipped without it). Scored by benchmarks/views.py, which wrote the table in docs/accuracy.md. The bounds sit
+a few reps below the documented figures: a real regression (a threshold or band that stops separating tucked from
+flared elbows, borderline coming back on the good side, a view judging what its real error cannot show) breaks them.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+
+import pytest
+
+from conftest import ROOT, SAMPLES, SHARED
+from formcheck.pose.parallel import default_stage
+from formcheck.pose.provenance import differences
+from formcheck.pose.track import PoseTrack
+from formcheck.profiles import ARTICLE
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import views  # noqa: E402
+
+FRONT = SAMPLES / "front"
+
+
+@pytest.fixture(scope="module")
+def scored():
+    if not (SHARED / "clips-front" / "labels.json").exists():
+        pytest.skip(f"../shared is absent: no labels at {SHARED}")
+    reps, timing = [], {}
+    for clip, view, label, path in views.load_clips([SAMPLES / "real", FRONT]):
+        got, right, labelled = views.score_clip(clip, view, label, path)
+        reps += got
+        timing[view] = (right, labelled) if view not in timing else tuple(map(sum, zip(timing[view], (right, labelled))))
+    return reps, views.table(reps), timing
+
+
+def test_the_front_tracks_are_posed_by_todays_pose_stage():
+    from formcheck.cli import analyze
+
+    params = inspect.signature(analyze).parameters
+    expected = default_stage("full", num_poses=params["people"].default.default,
+                             analysis_fps=params["analysis_fps"].default.default)
+    tracks = sorted(FRONT.glob("*.track.npz"))
+    assert len(tracks) == 23
+    stale = [p.name for p in tracks if differences(PoseTrack.load(p).meta.get("pose"), expected)]
+    assert not stale, f"re-pose samples/front with `python scripts/make_samples.py --front`: {stale}"
+
+
+def test_elbow_flare_is_found_from_the_front(scored):
+    """35 flared front reps (8 clips), 4 tucked: 32 found, 1 borderline, 1 not assessable (a rep held oblique), 1
+    missed, no false flag."""
+    _, rows, _ = scored
+    c = rows[("front", "ELBOWS_FLARED")]
+    assert c["positives"] == 35
+    assert c["precision"] == 1.0 and c["recall"] >= 0.9 and c["tp"] >= 30
+
+
+def test_hand_width_is_found_from_the_front(scored):
+    _, rows, _ = scored
+    wide, narrow = rows[("front", "HANDS_TOO_WIDE")], rows[("front", "HANDS_TOO_NARROW")]
+    assert wide["positives"] == 4 and wide["tp"] >= 3 and wide.get("fp", 0) == 0
+    assert narrow["positives"] == 3 and narrow["tp"] == 3 and narrow.get("fp", 0) == 0
+
+
+def test_borderline_means_past_the_threshold(scored):
+    """No more than one clean rep in ten borderline for any fault, in any view (before: 39 of 44 clean oblique reps
+    were borderline for lockout or sag)."""
+    reps, rows, _ = scored
+    for (view, code), c in rows.items():
+        assert c["borderline_share"] is None or c["borderline_share"] <= 0.1, (view, code, c)
+    for view, (doubted, clean) in views.clean_borderline(reps).items():
+        assert doubted <= 0.1 * clean, (view, doubted, clean)
+
+
+def test_what_a_view_cannot_show_on_real_people_is_not_assessable(scored):
+    """Obliquely, straight arms read 24 short of straight, straight bodies 0.076 off the line and tucked elbows past
+    the front's flare threshold (formcheck/measure/views.py): those faults stay unjudged there. From the front the
+    lockout and the body line are unjudged, depth is judged."""
+    _, rows, _ = scored
+    for view in ("oblique-front", "oblique-side"):
+        for code in ("NO_LOCKOUT", "HIPS_SAG", "ELBOWS_FLARED"):
+            assert rows[(view, code)]["not_assessable_share"] == 1.0, (view, code)
+        assert rows[(view, "HIPS_PIKE")]["not_assessable_share"] == 0.0
+    assert rows[("front", "NO_LOCKOUT")]["not_assessable_share"] == 1.0
+    assert rows[("front", "SHALLOW_DEPTH")]["not_assessable_share"] <= 0.1
+
+
+def test_the_side_view_keeps_what_it_had(scored):
+    _, rows, timing = scored
+    assert timing["side"] == (14, 14)
+    sag = rows[("side", "HIPS_SAG")]
+    assert sag["tp"] == 5 and sag.get("fp", 0) == 0 and sag.get("fn", 0) == 0
+
+
+def test_the_flare_threshold_is_the_rule_on_its_clips_and_holds_one_clip_out(scored):
+    """profiles.elbow_out_max is the rule of benchmarks/views.py on the front clips it names; chosen without each clip
+    in turn, it still finds 30 of the 35 flared reps of the clip left out, and flags 1 of the 4 tucked ones (only two
+    clips hold tucked reps: without fitbykit_pushups the bound falls to 0.30, under its own tucked rep)."""
+    reps, _, _ = scored
+    fig = views.calibrate(reps)
+    assert fig["elbow_out threshold (rule, all clips)"] == pytest.approx(ARTICLE.elbow_out_max)
+    loo = [v for v in fig["elbow_out threshold left one clip out"].values() if isinstance(v, dict)]
+    found = sum(v["flared past it by more than the band"] for v in loo)
+    false = sum(v["tucked past it"] for v in loo)
+    assert sum(v["flared"] for v in loo) == 35 and found >= 27 and false <= 1
