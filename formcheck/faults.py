@@ -28,9 +28,11 @@ MEASURES = {m.name: m for m in (
     Measure("lockout", "top_elbow_deg", "lockout", "deg"),
     Measure("body_line", "body_line_max", "body", "offset"),
     Measure("hand_width", "hand_width_ratio", "hands", "ratio"),
-    Measure("flare", "elbow_flare_deg", "flare", "deg"),
-    # The elbows outside the shoulders at the bottom, in shoulder widths, from the image (front views judge flare on it)
-    Measure("elbow_out", "", "elbows", "ratio"),
+    # The world angle between upper arm and torso: reported, judged nowhere (it reads tucked arms as flared from the
+    # front, formcheck/measure/views.py); the elbows outside the shoulders at the bottom, in shoulder widths, from the
+    # image: ELBOWS_FLARED is judged on it (the reports' "flare" column)
+    Measure("flare", "elbow_flare_deg", "angle", "deg"),
+    Measure("elbow_out", "elbow_out", "flare", "ratio"),
 )}
 
 

@@ -59,7 +59,7 @@ def print_analysis(analysis, path: str) -> None:
             verdict += " [yellow](uncertain)[/]"
         table.add_row(str(r.index), f"{r.start_s:.1f}-{r.end_s:.1f}", _fmt(r.min_elbow_deg, 0, "°"),
                       _fmt(r.top_elbow_deg, 0, "°"), _fmt(r.body_line_max, 2), _fmt(r.hand_width_ratio, 2, "x"),
-                      _fmt(r.elbow_flare_deg, 0, "°"), r.variant, verdict)
+                      _fmt(r.elbow_out, 2, "x"), r.variant, verdict)
     console.print(table)
     faults = ", ".join(f"{fault_words(k)} x{v}" for k, v in s.faults.items()) or "none"
     console.print(f"view: {s.view}   faults: {faults}", highlight=False)

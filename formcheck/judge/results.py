@@ -50,6 +50,7 @@ class Rep:
     borderline: list[str] = field(default_factory=list)
     borderline_evidence: list[Evidence] = field(default_factory=list)
     uncertainty: dict[str, float] = field(default_factory=dict)  # measure -> +- band used for its verdicts
+    elbow_out: float | None = None  # the elbows outside the shoulders at the bottom, shoulder widths (ELBOWS_FLARED)
 
     def state(self, code: str) -> str:
         """fault, borderline, not_assessable or ok."""

@@ -49,12 +49,19 @@ def verdict(index: int, span: RepSpan, m: RepMeasures, profile: Profile) -> Rep:
     # until the top has settled.
     return Rep(index=index, start_s=span.start_t, bottom_s=span.bottom_t, end_s=span.top_t,
                min_elbow_deg=r["depth"].value, top_elbow_deg=r["lockout"].value,
-               body_line_max=_or_none(r["body_line"].value), hand_width_ratio=_or_none(r["hand_width"].value),
+               body_line_max=_or_none(r["body_line"].value), hand_width_ratio=_or_none(_hands_shown(r["hand_width"], faults + borderline)),
                elbow_flare_deg=_or_none(r["flare"].value), variant=m.variant, valid=not faults, faults=faults,
                not_assessable=not_assessable, confidence=round(m.confidence, 3), view=m.view,
                uncertain=m.confidence < p.uncertain_confidence, tempo_down_s=span.bottom_t - span.start_t,
                tempo_up_s=span.top_t - span.bottom_t, evidence=evidence, borderline=borderline,
-               borderline_evidence=doubts, uncertainty={k: round(v, 4) for k, v in m.bands.items()})
+               borderline_evidence=doubts, uncertainty={k: round(v, 4) for k, v in m.bands.items()},
+               elbow_out=_or_none(r["elbow_out"].value))
+
+
+def _hands_shown(reading, given: list[str]) -> float:
+    """The hand width a rep shows: the widest the hands stood when that reads too wide (a grip moved out for the
+    descent), else the top's (rep_measures.read_hand_width)."""
+    return reading.on_side(+1)[0] if "HANDS_TOO_WIDE" in given else reading.value
 
 
 def _or_none(x: float) -> float | None:
