@@ -60,6 +60,7 @@ class ScoredRep:
     truth: set[str]
     skip: set[str]  # uncertain or not visible: left out of the score
     readings: dict[str, float] = field(default_factory=dict)  # measure (and hand sides) -> value
+    variant: str = "standard"
 
 
 def load_clips(track_dirs: list[Path]) -> list[tuple[str, str, dict, Path]]:
@@ -109,7 +110,7 @@ def score_clip(clip: str, view: str, label: dict, path: Path) -> tuple[list[Scor
         skip = not_visible | set((label.get("uncertain_faults") or {}).get(str(number), [])) if number else set()
         values = {name: r.value for name, r in m.readings.items()}
         values["hands_widest"] = m.readings["hand_width"].on_side(+1)[0]
-        out.append(ScoredRep(clip, view, number, {c: rep.state(c) for c in CODES}, truth, skip, values))
+        out.append(ScoredRep(clip, view, number, {c: rep.state(c) for c in CODES}, truth, skip, values, m.variant))
     right = sum(h is not None for h in matched)
     return out, right, len(bottoms)
 
@@ -235,13 +236,17 @@ def calibrate(reps: list[ScoredRep]) -> dict:
     oblique = [r for r in reps if r.view.startswith("oblique") and r.number is not None]
     tops = [r.readings["lockout"] for r in oblique if not {"NO_LOCKOUT"} & (r.truth | r.skip)
             and math.isfinite(r.readings["lockout"])]
-    lines = [r.readings["body_line"] for r in oblique if not {"HIPS_SAG", "HIPS_PIKE"} & (r.truth | r.skip)
-             and math.isfinite(r.readings["body_line"])]
+    straight = [r for r in oblique if not {"HIPS_SAG", "HIPS_PIKE"} & (r.truth | r.skip)
+                and math.isfinite(r.readings["body_line"])]
     fig["oblique tops of straight arms: n, 10/50/90th pct"] = [len(tops)] + [round(float(x), 1) for x in
                                                                            np.percentile(tops, [10, 50, 90])]
     fig["oblique lockout: 90th pct of (good - top)"] = round(float(np.percentile(
         [p.lockout_good_deg - v for v in tops], 90)), 1)
-    fig["oblique straight bodies: 90th pct of |line|"] = round(float(np.percentile(np.abs(lines), 90)), 3)
+    for variant in ("standard", "knee"):
+        lines = [r.readings["body_line"] for r in straight if r.variant == variant]
+        fig[f"oblique straight bodies, {variant}: n, clips, 90th pct of |line|"] = [
+            len(lines), len({r.clip for r in straight if r.variant == variant}),
+            round(float(np.percentile(np.abs(lines), 90)), 3) if lines else None]
     # front depth and hands: rep-to-rep scatter on clips of steady form
     fdepth = _by_clip([r for r in reps if r.view == "front"], "depth",
                       lambda r: not {"SHALLOW_DEPTH"} & (r.truth | r.skip))

@@ -149,3 +149,18 @@ def test_an_oblique_view_reads_depth_from_the_shoulders_height(bottom, shallow):
         assert r.view == "oblique" and "SHALLOW_DEPTH" not in r.not_assessable
         assert ("SHALLOW_DEPTH" in r.faults) == shallow
         assert abs(r.min_elbow_deg - bottom) < 12.0
+
+
+@pytest.mark.parametrize("line,variant,state", [(0.15, "standard", "fault"), (0.15, "knee", "not_assessable"),
+                                                (-0.25, "knee", "fault")])
+def test_an_oblique_knee_push_ups_sag_is_not_judged(line, variant, state):
+    """Obliquely, straight knee push-ups of a real person read up to 0.085 off the shoulder-knee line, standard ones
+    0.042 off the shoulder-ankle line (formcheck/measure/views.py): a knee push-up's sag is not assessable there (0.085
+    reaches the 0.06 to the threshold), its pike is (0.10), and a standard push-up's sag is."""
+    rep, frames, span = _first_rep(clip(pushups(2), view="side"))
+    knee = variant == "knee"
+    rows = [replace(f, knee_down=knee, in_plank=True, line_world_knee=line, line_world_ankle=line) for f in frames]
+    judged = judge_rep(1, span, FrameTable.of(rows), "oblique", ARTICLE)
+    assert judged.variant == variant
+    code = "HIPS_SAG" if line > 0 else "HIPS_PIKE"
+    assert judged.state(code) == state

@@ -51,10 +51,10 @@ def test_a_clear_fault_is_flagged_on_every_rep(rendered, key):
     for r in analysis.reps:
         if r.view == "oblique" and code == "HIPS_SAG":
             # this rendered side camera is held oblique (the landmarker's world yaw reads under 60, as real
-            # oblique-side cameras do); obliquely straight bodies of real people read up to 0.076 off the line, more
-            # than the 0.06 to the threshold: sag is not assessable there (formcheck/measure/views.py,
-            # docs/accuracy.md). Before issue 21 this clip's sag was judged with the rendered suites' 0.033.
-            assert r.state(code) == "not_assessable"
+            # oblique-side cameras do); there the sag of 0.13 reads 0.094, past the threshold by less than the
+            # oblique band measured on real straight bodies (0.042; the rendered suites' 0.033 flagged it by 0.001):
+            # shown as borderline, never missed (formcheck/measure/views.py, docs/accuracy.md)
+            assert r.state(code) in ("fault", "borderline"), (r.index, r.state(code))
             continue
         assert code in r.faults, (r.index, r.state(code), [(e.value, e.band) for e in r.borderline_evidence])
 

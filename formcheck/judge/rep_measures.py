@@ -128,10 +128,11 @@ def measure_rep(span: RepSpan, rows: FrameTable, view: str, profile: Profile) ->
     frames = RepFrames(span, rows, rep_view, pol, profile)
     readings = {name: READERS[name](frames) for name in fault_table.MEASURES}
     bands = {}
+    errors = {**pol.error, **pol.variant_error.get(frames.variant, {})}
     for name in fault_table.MEASURES:
-        if name in pol.error:
+        if name in errors:
             readings[name].visibility = frames.visibility(readings[name].frames)
-            bands[name] = readings[name].band(pol.error[name])
+            bands[name] = readings[name].band(errors[name])
     found = rows.array("found")
     confidence = float(np.nanmean(frames.vis)) * float(found.mean()) * pol.confidence if found.any() else 0.0
     return RepMeasures(rep_view, pol.judges & judged_in(views) if views else pol.judges, frames.variant, confidence,

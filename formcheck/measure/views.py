@@ -23,6 +23,8 @@ class ViewPolicy:
     # fault code -> the error on that fault's side of the decision, where it differs from its measure's figure
     # (close hands read too wide, wide ones do not)
     side_error: dict = field(default_factory=dict)
+    # variant (knee, incline) -> measure -> the error where that variant's differs (knee push-ups' body line obliquely)
+    variant_error: dict = field(default_factory=dict)
     confidence: float = 1.0  # how far a rep's verdicts in this view are trusted, before visibility
     overlay: str = ""  # the overlay's view line
     note: str = ""  # the report's sentence about the view
@@ -99,13 +101,16 @@ class ViewPolicy:
 # - lockout, oblique: the 41 oblique reps with straight arms at the top (labels) read 146-158 (10th-90th percentile;
 #   world elbow angle): 24 short of the 170 of a straight arm, more than the 20 from there to the threshold: not
 #   assessable obliquely (the rendered suites said 10.9).
-# - body line, oblique: straight bodies read |0.076| at the 90th percentile (rendered: 0.033): more than the 0.06 to the
-#   sag threshold (sag not assessable obliquely), less than the 0.10 to the pike one.
+# - body line, oblique: straight bodies of standard push-ups read |0.042| at the 90th percentile (28 reps, 9 clips;
+#   rendered: 0.033), within the 0.06 to the sag threshold; knee push-ups on the shoulder-knee line 0.085 (10 reps of
+#   one clip, clips-front hanshitha_knee: 0.044-0.085 on a straight line), more than the 0.06 to the sag threshold
+#   (knee sag not assessable obliquely), less than the 0.10 to the pike one.
 FRONT_DEPTH_ERR = 8.8
 FRONT_HANDS_ERR = 0.08
 FRONT_ELBOW_OUT_ERR = 0.04
 OBLIQUE_LOCKOUT_ERR = 24.0
-OBLIQUE_LINE_ERR = 0.076
+OBLIQUE_LINE_ERR = 0.042
+OBLIQUE_KNEE_LINE_ERR = 0.085
 OBLIQUE_ELBOW_OUT_ERR = 0.34
 SIDE = ViewPolicy("side", elbow="nearer_image", line="image", judges=frozenset({"depth", "lockout", "body_line"}),
                   error={"depth": 3.8, "lockout": 5.9, "body_line": 0.013}, confidence=1.0,
@@ -123,11 +128,12 @@ OBLIQUE = ViewPolicy("oblique", elbow="world", line="world", depth="height", han
                      judges=frozenset({"depth", "lockout", "body_line", "hand_width", "elbow_out"}),
                      error={"depth": 4.2, "lockout": OBLIQUE_LOCKOUT_ERR, "body_line": OBLIQUE_LINE_ERR,
                             "hand_width": 0.086, "flare": 25.4, "elbow_out": OBLIQUE_ELBOW_OUT_ERR},
-                     side_error={"HANDS_TOO_NARROW": 0.47},
-                     confidence=0.8, overlay="judges depth, hands, piked hips",
+                     side_error={"HANDS_TOO_NARROW": 0.47}, variant_error={"knee": {"body_line": OBLIQUE_KNEE_LINE_ERR}},
+                     confidence=0.8, overlay="judges depth, hands, hips",
                      note="An oblique view shows depth (from how far the shoulders come down, not from the elbow "
-                          "angle), hand width and piked hips; lockout, sagging hips and elbow flare read too far off "
-                          "there to judge: film from the side for those, or from the front for the elbows.")
+                          "angle), hand width and the body line; lockout, elbow flare and a knee push-up's sagging "
+                          "hips read too far off there to judge: film from the side for those, or from the front for "
+                          "the elbows.")
 UNKNOWN = ViewPolicy("unknown", elbow="world", line="world", judges=frozenset(), confidence=0.3,
                      overlay="finding the view",
                      note="The camera angle could not be worked out, so no fault could be judged.")
