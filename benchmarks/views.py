@@ -200,6 +200,18 @@ def _by_clip(reps, key, keep) -> dict[str, list[float]]:
     return dict(out)
 
 
+def one_clip_out(by_clip: dict[str, list[float]], stat) -> list[float]:
+    """The range of `stat` (of a {clip: values} mapping) over leaving each clip out in turn."""
+    got = [stat({c: v for c, v in by_clip.items() if c != out}) for out in by_clip if len(by_clip) > 1]
+    got = [g for g in got if math.isfinite(g)]
+    return [round(min(got), 3), round(max(got), 3)] if got else []
+
+
+def _pct90(by_clip: dict[str, list[float]]) -> float:
+    values = [v for vs in by_clip.values() for v in vs]
+    return float(np.percentile(values, 90)) if values else math.nan
+
+
 def calibrate(reps: list[ScoredRep]) -> dict:
     p = ARTICLE
     fig = {}
@@ -227,11 +239,16 @@ def calibrate(reps: list[ScoredRep]) -> dict:
                      "flared": len(held_f), "tucked past it": sum(v > thr for v in held_t), "tucked": len(held_t)}
     fig["elbow_out threshold left one clip out"] = loo
     fig["elbow_out front rep-to-rep scatter (90th pct)"] = round(spread({**tucked, **flared}), 3)
-    obl_clean = [r.readings["elbow_out"] for r in reps if r.view == "oblique-front" and r.number is not None
-                 and code not in r.truth | r.skip and math.isfinite(r.readings["elbow_out"])]
+    fig["elbow_out front scatter, one clip out"] = one_clip_out({c: tucked.get(c, []) + flared.get(c, []) for c in {**tucked, **flared}},
+                                           spread)
+    obl_by_clip = _by_clip([r for r in reps if r.view == "oblique-front"], "elbow_out",
+                           lambda r: code not in r.truth | r.skip)
+    obl_clean = [v for vs in obl_by_clip.values() for v in vs]
     fig["elbow_out oblique-front tucked"] = [round(v, 2) for v in obl_clean]
     fig["elbow_out oblique-front: 90th pct of (reading - good)"] = round(
         float(np.percentile([v - p.elbow_out_good for v in obl_clean], 90)), 3) if obl_clean else None
+    fig["elbow_out oblique-front, one clip out"] = one_clip_out({c: [v - p.elbow_out_good for v in vs] for c, vs in obl_by_clip.items()},
+                                            _pct90)
     # oblique lockout and body line of good form (the labels: straight arms at every top, straight bodies)
     oblique = [r for r in reps if r.view.startswith("oblique") and r.number is not None]
     tops = [r.readings["lockout"] for r in oblique if not {"NO_LOCKOUT"} & (r.truth | r.skip)
@@ -242,16 +259,22 @@ def calibrate(reps: list[ScoredRep]) -> dict:
                                                                            np.percentile(tops, [10, 50, 90])]
     fig["oblique lockout: 90th pct of (good - top)"] = round(float(np.percentile(
         [p.lockout_good_deg - v for v in tops], 90)), 1)
+    fig["oblique lockout, one clip out"] = one_clip_out(_by_clip(oblique, "lockout", lambda r: not {"NO_LOCKOUT"} & (
+        r.truth | r.skip)), lambda d: _pct90({c: [p.lockout_good_deg - v for v in vs] for c, vs in d.items()}))
     for variant in ("standard", "knee"):
         lines = [r.readings["body_line"] for r in straight if r.variant == variant]
         fig[f"oblique straight bodies, {variant}: n, clips, 90th pct of |line|"] = [
             len(lines), len({r.clip for r in straight if r.variant == variant}),
             round(float(np.percentile(np.abs(lines), 90)), 3) if lines else None]
+        fig[f"oblique straight bodies, {variant}, one clip out"] = one_clip_out(
+            _by_clip([r for r in straight if r.variant == variant], "body_line", lambda r: True),
+            lambda d: _pct90({c: [abs(v) for v in vs] for c, vs in d.items()}))
     # front depth and hands: rep-to-rep scatter on clips of steady form
     fdepth = _by_clip([r for r in reps if r.view == "front"], "depth",
                       lambda r: not {"SHALLOW_DEPTH"} & (r.truth | r.skip))
     fig["front depth of labelled-deep reps: max"] = round(max(v for vs in fdepth.values() for v in vs), 1)
     fig["front depth rep-to-rep scatter (90th pct)"] = round(spread(fdepth), 1)
+    fig["front depth scatter, one clip out"] = one_clip_out(fdepth, spread)
     hands = [r for r in reps if r.view == "front"]
     widest = _by_clip(hands, "hands_widest", lambda r: "HANDS_TOO_WIDE" not in r.skip)
     top = _by_clip(hands, "hand_width", lambda r: "HANDS_TOO_NARROW" not in r.skip)
@@ -263,7 +286,7 @@ def calibrate(reps: list[ScoredRep]) -> dict:
 def fig_band(reps, view, measure) -> float:
     """The band the front view gives the measure (formcheck.measure.views), for the held-out check."""
     from formcheck.measure.views import policy
-    return policy(view).error[measure]
+    return policy(view).errors()[measure]
 
 
 def main() -> int:

@@ -125,6 +125,38 @@ class Profile:
     # (landmarker share minus the model's; benchmarks/image_checks.py, docs/synth.md): median |error| 0.03 on reps of
     # good depth, 0.02 on shallow ones (90th percentiles 0.06, 0.03); the larger median, as in formcheck/measure/views.py.
     depth_height_share_error: float = 0.03
+    # The landmarker's error in front and oblique views, measured on real people (the clips labelled per rep;
+    # benchmarks/views.py --calibrate, docs/accuracy.md; formcheck/measure/views.py says which view reads which).
+    # Where the labels give good form one value (straight arms at the top, a straight body) it is how far its readings
+    # lie from it toward the fault, 90th percentile; where good form varies from person to person (depth, elbows) the
+    # rep-to-rep scatter on clips of steady form (90th percentile of |rep - the clip's median|; a lower bound).
+    # Front depth: the 25 labelled-deep front reps (read 25-77 degrees). Front elbow_out: the front reps with elbows
+    # labelled tucked or flared. Oblique lockout: 41 oblique reps with straight arms at the top read 146-158 (10th-90th
+    # percentile), 24 short of 170. Oblique body line: straight standard push-ups 0.042 off the line (28 reps, 9
+    # clips), knee push-ups 0.085 (one clip). Oblique elbow_out: the 9 tucked oblique-front reps read 0.34-0.54, up
+    # to 0.34 past good form (elbow_out_good).
+    # front_depth_error_deg chosen on: clips-front/fitbykit_pushups, clips-front/khanyisa_pushups, clips-pushfit/wrong90,
+    # clips-pushfit/wrong96, clips-pushfit/wrong111, clips-pushfit/wrong113, clips-pushfit/correct108,
+    # clips-pushfit/correct98.
+    # front_elbow_out_error chosen on: clips-front/fitbykit_pushups, clips-front/khanyisa_pushups, clips-pushfit/wrong58,
+    # clips-pushfit/wrong60, clips-pushfit/wrong70, clips-pushfit/wrong90, clips-pushfit/wrong96, clips-pushfit/wrong111,
+    # clips-pushfit/wrong113, clips-pushfit/correct98.
+    # oblique_lockout_error_deg chosen on: clips-front/foriris_diamond, clips-front/hanshitha_knee,
+    # clips-front/tranhieu_push_up, clips-front/sumukh_pushup, clips-pushfit/correct112, clips-pushfit/correct128,
+    # clips-pushfit/correct64, clips-pushfit/correct74, clips-pushfit/correct90, clips-pushfit/wrong120,
+    # clips-pushfit/wrong83.
+    # oblique_line_error chosen on: clips-front/foriris_diamond, clips-front/tranhieu_push_up, clips-front/sumukh_pushup,
+    # clips-pushfit/correct112, clips-pushfit/correct128, clips-pushfit/correct64, clips-pushfit/correct74,
+    # clips-pushfit/correct90, clips-pushfit/wrong120.
+    # oblique_knee_line_error chosen on: clips-front/hanshitha_knee.
+    # oblique_elbow_out_error chosen on: clips-front/tranhieu_push_up, clips-front/sumukh_pushup,
+    # clips-pushfit/correct128, clips-pushfit/correct90, clips-pushfit/wrong83.
+    front_depth_error_deg: float = 8.8
+    front_elbow_out_error: float = 0.04
+    oblique_lockout_error_deg: float = 24.0
+    oblique_line_error: float = 0.042
+    oblique_knee_line_error: float = 0.085
+    oblique_elbow_out_error: float = 0.34
     # Joints the landmarker is unsure of: mean visibility of the key joints below this is not judged.
     min_visibility: float = 0.5
     # Reps are counted on the shoulders' height above the hands, in upper-arm lengths (about 2 at the top of a

@@ -128,7 +128,7 @@ def measure_rep(span: RepSpan, rows: FrameTable, view: str, profile: Profile) ->
     frames = RepFrames(span, rows, rep_view, pol, profile)
     readings = {name: READERS[name](frames) for name in fault_table.MEASURES}
     bands = {}
-    errors = {**pol.error, **pol.variant_error.get(frames.variant, {})}
+    errors = pol.errors(profile, frames.variant)
     for name in fault_table.MEASURES:
         if name in errors:
             readings[name].visibility = frames.visibility(readings[name].frames)
@@ -166,7 +166,7 @@ def read_depth(r: RepFrames) -> Reading:
             min_elbow = math.nan
     near = r.near(bottom_t)
     reading = Reading(min_elbow, bottom_t, near, jitter(series[near]))
-    error = r.policy.error.get("depth")
+    error = r.policy.errors(r.profile, r.variant).get("depth")
     if error is not None:  # a view that judges depth questions a short reading against the shoulders' height
         reading.visibility = r.visibility(near)
         reading.seen = not _shoulders_came_down(r, reading, reading.band(error))

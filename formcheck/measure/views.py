@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from formcheck.profiles import ARTICLE
+
 # The measures (formcheck.faults.MEASURES): depth, lockout, body_line, hand_width, flare.
 
 
@@ -19,17 +21,27 @@ class ViewPolicy:
     elbow: str  # "nearer_image": the image angle of the arm nearer the camera; "world": the 3D angle (both arms)
     line: str  # "image": the body line in the image; "world": in world space (no foreshortening)
     judges: frozenset  # measures this view can show at all
-    error: dict = field(default_factory=dict)  # measure -> typical landmarker error in this view (its unit)
+    # measure -> typical landmarker error in this view (its unit), or the name of the Profile field that holds it
+    # (the figures measured on real people live with the thresholds: formcheck/profiles.py); `errors` resolves them
+    error: dict = field(default_factory=dict)
     # fault code -> the error on that fault's side of the decision, where it differs from its measure's figure
     # (close hands read too wide, wide ones do not)
     side_error: dict = field(default_factory=dict)
-    # variant (knee, incline) -> measure -> the error where that variant's differs (knee push-ups' body line obliquely)
+    # variant (knee, incline) -> measure -> the error (or Profile field) where that variant's differs (knee push-ups'
+    # body line obliquely)
     variant_error: dict = field(default_factory=dict)
     confidence: float = 1.0  # how far a rep's verdicts in this view are trusted, before visibility
     overlay: str = ""  # the overlay's view line
     note: str = ""  # the report's sentence about the view
     depth: str = "elbow"  # "elbow": the rep's lowest elbow angle; "height": the bend from the shoulders' image height
     hands: str = "image"  # hand width: "image" along the image shoulder line (measure/across.py); "world": 3D distance
+
+    def errors(self, profile=None, variant: str = "standard") -> dict[str, float]:
+        """measure -> error in this view for a rep of `variant`, the figures named by Profile field read from
+        `profile` (the default profile's when None)."""
+        p = profile if profile is not None else ARTICLE
+        named = {**self.error, **self.variant_error.get(variant, {})}
+        return {m: float(getattr(p, e) if isinstance(e, str) else e) for m, e in named.items()}
 
 
 # Where the errors come from:
@@ -105,30 +117,24 @@ class ViewPolicy:
 #   rendered: 0.033), within the 0.06 to the sag threshold; knee push-ups on the shoulder-knee line 0.085 (10 reps of
 #   one clip, clips-front hanshitha_knee: 0.044-0.085 on a straight line), more than the 0.06 to the sag threshold
 #   (knee sag not assessable obliquely), less than the 0.10 to the pike one.
-FRONT_DEPTH_ERR = 8.8
-FRONT_HANDS_ERR = 0.08
-FRONT_ELBOW_OUT_ERR = 0.04
-OBLIQUE_LOCKOUT_ERR = 24.0
-OBLIQUE_LINE_ERR = 0.042
-OBLIQUE_KNEE_LINE_ERR = 0.085
-OBLIQUE_ELBOW_OUT_ERR = 0.34
+#   These figures are Profile fields (formcheck/profiles.py, with the clips they were measured on), named here.
 SIDE = ViewPolicy("side", elbow="nearer_image", line="image", judges=frozenset({"depth", "lockout", "body_line"}),
                   error={"depth": 3.8, "lockout": 5.9, "body_line": 0.013}, confidence=1.0,
                   overlay="judges depth, lockout, hips",
                   note="A side view shows depth, lockout and the body line; it cannot show hand width or elbow flare.")
 FRONT = ViewPolicy("front", elbow="world", line="world", depth="height",
                    judges=frozenset({"depth", "hand_width", "elbow_out"}),
-                   error={"depth": FRONT_DEPTH_ERR, "lockout": 4.6, "hand_width": FRONT_HANDS_ERR, "flare": 36.0,
-                          "elbow_out": FRONT_ELBOW_OUT_ERR},
+                   error={"depth": "front_depth_error_deg", "lockout": 4.6, "hand_width": 0.08, "flare": 36.0,
+                          "elbow_out": "front_elbow_out_error"},
                    side_error={"HANDS_TOO_NARROW": 0.18}, confidence=0.9,
                    overlay="judges hands, elbows, depth",
                    note="A front view shows hand width, elbow flare (how far the elbows stand out at the bottom) and "
                         "depth (how far the shoulders come down to the hands); it cannot show lockout or the body line.")
 OBLIQUE = ViewPolicy("oblique", elbow="world", line="world", depth="height", hands="world",
                      judges=frozenset({"depth", "lockout", "body_line", "hand_width", "elbow_out"}),
-                     error={"depth": 4.2, "lockout": OBLIQUE_LOCKOUT_ERR, "body_line": OBLIQUE_LINE_ERR,
-                            "hand_width": 0.086, "flare": 25.4, "elbow_out": OBLIQUE_ELBOW_OUT_ERR},
-                     side_error={"HANDS_TOO_NARROW": 0.47}, variant_error={"knee": {"body_line": OBLIQUE_KNEE_LINE_ERR}},
+                     error={"depth": 4.2, "lockout": "oblique_lockout_error_deg", "body_line": "oblique_line_error",
+                            "hand_width": 0.086, "flare": 25.4, "elbow_out": "oblique_elbow_out_error"},
+                     side_error={"HANDS_TOO_NARROW": 0.47}, variant_error={"knee": {"body_line": "oblique_knee_line_error"}},
                      confidence=0.8, overlay="judges depth, hands, hips",
                      note="An oblique view shows depth (from how far the shoulders come down, not from the elbow "
                           "angle), hand width and the body line; lockout, elbow flare and a knee push-up's sagging "
@@ -173,6 +179,6 @@ def error_floor(measure: str, gap: float | None = None) -> float | None:
     """The smallest error of a measure in any view that judges it (and, given the distance `gap` between good form
     and the threshold, can tell them apart: error < gap): how close to a threshold a true value can be before even the
     best view may read it on either side (the synthetic labels' borderline margin). None when no view can."""
-    errors = [p.error[measure] for p in POLICIES.values() if measure in p.judges and measure in p.error
-              and (gap is None or p.error[measure] < gap)]
+    errors = [p.errors()[measure] for p in POLICIES.values() if measure in p.judges and measure in p.error
+              and (gap is None or p.errors()[measure] < gap)]
     return min(errors) if errors else None
