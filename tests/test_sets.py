@@ -10,12 +10,17 @@ and a clean set must never break. The real clips are the bundled tracks of ../sh
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
+import time
+from pathlib import Path
 
+import numpy as np
 import pytest
 
-from conftest import SAMPLES
+from conftest import CLIPS, ROOT, SAMPLES
 from kinematic import clip, pushups, rep, rest
 from formcheck.judge.analyzer import analyze_track
 from formcheck.judge.set_form import find_break, summary_line
@@ -150,3 +155,104 @@ def test_json_has_sets_with_break_trends_tempo_and_sourced_advice(tmp_path):
     assert set(s["trends"]) >= {"depth", "lockout", "body_line"}
     assert len(s["tempo"]["down_s"]) == len(s["tempo"]["up_s"]) == 14
     assert s["advice"] and all(a["source"] for a in s["advice"])
+
+
+# --- live: the same rule online, one cue, a summary line per set ----------------------------------------------------
+
+def test_live_coach_cues_the_break_once_and_sums_up_each_set():
+    from types import SimpleNamespace
+
+    from formcheck.live.session import LiveOptions, LiveSession, _Coach
+
+    track = clip(pushups(8), rest(8.0, "kneel"), pushups(reps=_sagging(8, 4)), rest(8.0, "kneel"), fps=15,
+                 noise_px=1.5, seed=5)
+    lines, said = [], []
+    session = LiveSession(LiveOptions(window=False, log=False), out=lines.append)
+    session.speaker = SimpleNamespace(say=said.append, engine="fake")
+    session.capture = SimpleNamespace(width=track.width, height=track.height, dropped=0, name="kinematic")
+    session.coach = _Coach(session.opts, track.width, track.height)
+    alerts = []
+    for pose in track.frames():
+        update = session.coach.analyzer.feed(pose)
+        session._coach(pose, update)
+        alerts.append(session._view(update).form_alert)
+    breaks = [ln for ln in lines if "form breaks from rep" in ln]
+    assert len(breaks) == 1 and "hips sagging: finish on your knees or rest" in breaks[0], lines
+    assert said.count("hips sagging: finish on your knees or rest") == 1
+    summaries = [ln.split("s  ", 1)[1] for ln in lines if "form held" in ln]
+    assert summaries[0] == "set 1: 8 reps, form held" or summaries[0].startswith("set 1: 8 reps, form held,")
+    assert summaries[1].startswith("set 2: 8 reps, form held for ")
+    assert any(alerts) and not alerts[-1]  # shown while the broken set lasts, cleared when it ends
+
+
+def _clip_then_empty_room(src, start_s: float, empty_s: float, out) -> None:
+    """A shared clip from `start_s` on, then `empty_s` of an empty (black) room: the set closes on screen."""
+    import cv2
+
+    cap = cv2.VideoCapture(str(src))
+    fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
+    cap.set(cv2.CAP_PROP_POS_MSEC, start_s * 1000.0)
+    ok, frame = cap.read()
+    h, w = frame.shape[:2]
+    writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
+    while ok:
+        writer.write(frame)
+        ok, frame = cap.read()
+    for _ in range(int(empty_s * fps)):
+        writer.write(np.zeros((h, w, 3), np.uint8))
+    writer.release()
+    cap.release()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed (apt-get install xvfb)")
+def test_live_window_shows_the_break_cue_and_the_set_summary_under_xvfb(tmp_path):
+    """tayyab_pushup from rep 9 (22 s: one clean rep, the coach standing, five sagging reps), then an empty room, played
+    as a camera in the real window: the cue while the set lasts (red in the sets panel), the summary once it ends."""
+    ImageGrab = pytest.importorskip("PIL.ImageGrab")
+    src = CLIPS / "tayyab_pushup.mp4"
+    if not src.exists():
+        pytest.skip(f"no real clip {src}")
+    video = tmp_path / "tayyab_from_22s.mp4"
+    _clip_then_empty_room(src, 22.0, 8.0, video)
+    n = next(k for k in range(90, 140) if not Path(f"/tmp/.X11-unix/X{k}").exists()
+             and not Path(f"/tmp/.X{k}-lock").exists())
+    xvfb = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    shots, lines = {}, []
+    try:
+        for _ in range(100):
+            if Path(f"/tmp/.X11-unix/X{n}").exists():
+                break
+            time.sleep(0.05)
+        env = {**os.environ, "DISPLAY": f":{n}"}
+        env.pop("WAYLAND_DISPLAY", None)
+        out = tmp_path / "live.json"
+        live = subprocess.Popen([sys.executable, "-m", "formcheck", "live", "--source", str(video), "--no-log",
+                                 "--json", str(out)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and live.poll() is None:
+            line = live.stdout.readline()
+            lines.append(line)
+            for key, word in (("cue", "form breaks from rep"), ("summary", "form held")):
+                if word in line and key not in shots:
+                    time.sleep(1.0)  # the next frames are drawn
+                    shots[key] = ImageGrab.grab(xdisplay=f":{n}")
+        stdout, stderr = live.communicate(timeout=60)
+        lines += stdout.splitlines()
+        assert live.returncode == 0, stderr
+    finally:
+        xvfb.terminate()
+        xvfb.wait(timeout=10)
+    for key, shot in shots.items():
+        shot.save(Path(os.environ.get("FORMCHECK_SCREENSHOT_DIR", tmp_path)) / f"sets_{key}.png")
+    text = "".join(lines)
+    assert "form breaks from rep" in text and "hips sagging: finish on your knees or rest" in text, text
+    assert set(shots) == {"cue", "summary"}, text
+    record = json.loads(out.read_text())
+    s = record["sets"][0]
+    assert s["form_breaks"] is not None and "HIPS_SAG" in s["form_breaks"]["faults"]
+    # the cue in the panel's red (RED, BGR (68, 68, 239) in formcheck.draw.style), in the upper left where the panel is
+    rgb = np.asarray(shots["cue"].convert("RGB")).astype(int)[:330, :640]  # the sets panel, above the body
+    assert (np.abs(rgb - [239, 68, 68]).sum(axis=2) < 60).sum() > 150
