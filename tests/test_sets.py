@@ -256,3 +256,36 @@ def test_live_window_shows_the_break_cue_and_the_set_summary_under_xvfb(tmp_path
     # the cue in the panel's red (RED, BGR (68, 68, 239) in formcheck.draw.style), in the upper left where the panel is
     rgb = np.asarray(shots["cue"].convert("RGB")).astype(int)[:330, :640]  # the sets panel, above the body
     assert (np.abs(rgb - [239, 68, 68]).sum(axis=2) < 60).sum() > 150
+
+
+# --- the report: a card per set with its plot, the break and the advice ---------------------------------------------
+
+def test_report_has_a_card_per_set_with_the_break_marked():
+    from formcheck.report.html import render_html, report_context
+
+    a = analyze_track_file(REAL / "tayyab_pushup.track.npz")
+    card, = report_context(a)["sets"]
+    assert card["line"].startswith("set 1: 14 reps, form held for 9")
+    assert "from rep 10" in card["note"] and "form breaks: rep 10" in card["svg"]
+    assert card["advice"] and all(x["source"] for x in card["advice"])
+    assert 'id="set-1"' in render_html(a)
+
+
+@pytest.mark.slow
+def test_set_card_in_headless_chromium(tmp_path):
+    from test_report import _browser, _open
+
+    from formcheck.report.html import write_html
+
+    path = write_html(analyze_track_file(REAL / "apka_pushups.track.npz"), tmp_path / "apka.html")
+    with _browser()() as p:
+        browser, page, problems, requests = _open(p, path)
+        try:
+            card = page.locator("#set-1")
+            assert card.is_visible() and "form held for 57" in card.inner_text()
+            box = card.locator("svg").bounding_box()
+            assert box and box["width"] > 600 and box["height"] > 250
+            card.screenshot(path=str(Path(os.environ.get("FORMCHECK_SCREENSHOT_DIR", tmp_path)) / "set_card.png"))
+        finally:
+            browser.close()
+    assert not problems and all(r.startswith(("file:", "data:")) for r in requests), (problems, requests)

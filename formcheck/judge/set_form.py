@@ -248,7 +248,7 @@ def summary_line(s: RepSet) -> str:
         return text
     text += ", form held" if form.form_breaks is None else f", form held for {form.form_held_reps}"
     loss = form.tempo.velocity_loss
-    if loss is not None and loss > 0:
+    if loss is not None and loss > (form.tempo.velocity_loss_band or 0.0):  # a slowdown beyond its timing error
         text += f", slowed {100 * loss:.0f}%"
     return text
 
