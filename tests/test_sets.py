@@ -289,3 +289,34 @@ def test_set_card_in_headless_chromium(tmp_path):
         finally:
             browser.close()
     assert not problems and all(r.startswith(("file:", "data:")) for r in requests), (problems, requests)
+
+
+# --- history: form-held reps per set over sessions, and the next session's plan --------------------------------------
+
+def test_history_shows_form_held_per_set_over_sessions_and_the_next_plan(tmp_path, monkeypatch):
+    from datetime import datetime, timedelta
+
+    from typer.testing import CliRunner
+
+    from formcheck.history import record_session
+    from formcheck.history.cli import history_app
+    from formcheck.history.report import plot_history
+    from formcheck.history.store import HistoryStore
+
+    monkeypatch.setenv("FORMCHECK_HOME", str(tmp_path / "home"))
+    monday = datetime(2024, 4, 1, 18, 0).astimezone()
+    held = {}
+    for day, k in ((0, 5), (2, 8), (4, None)):  # the sag sets in later each session, then a clean set
+        reps = _sagging(12, k) if k else [rep() for _ in range(12)]
+        a = analyze_track(clip(pushups(reps=reps), fps=15, noise_px=1.5, seed=day)).to_dict()
+        held[day] = a["sets"][0]["form_held_reps"]
+        record_session(a, kind="analyze", source=f"day{day}", started_at=monday + timedelta(days=day))
+    assert held[0] < held[2] < held[4] == 12
+    sessions = HistoryStore().sessions()
+    assert [s.sets[0].form_held_reps for s in sessions] == [held[0], held[2], held[4]]
+    result = CliRunner().invoke(history_app, ["--today", "2024-04-05", "--plot", str(tmp_path / "h.png")])
+    assert result.exit_code == 0, result.output
+    assert f"{held[0]}/12" in result.output and "12/12" in result.output and "held/reps" in result.output
+    assert "next session: 2 sets of 12 reps" in result.output  # form held in all 12: one more set (article)
+    assert (tmp_path / "h.png").read_bytes()[:4] == b"\x89PNG"
+    plot_history(sessions, tmp_path / "h2.png")
