@@ -209,24 +209,16 @@ def _clip_then_empty_room(src, start_s: float, empty_s: float, out) -> None:
 def test_live_window_shows_the_break_cue_and_the_set_summary_under_xvfb(tmp_path):
     """tayyab_pushup from rep 9 (22 s: one clean rep, the coach standing, five sagging reps), then an empty room, played
     as a camera in the real window: the cue while the set lasts (red in the sets panel), the summary once it ends."""
+    from test_live import xvfb_display
+
     ImageGrab = pytest.importorskip("PIL.ImageGrab")
     src = CLIPS / "tayyab_pushup.mp4"
     if not src.exists():
         pytest.skip(f"no real clip {src}")
     video = tmp_path / "tayyab_from_22s.mp4"
     _clip_then_empty_room(src, 22.0, 8.0, video)
-    n = next(k for k in range(90, 140) if not Path(f"/tmp/.X11-unix/X{k}").exists()
-             and not Path(f"/tmp/.X{k}-lock").exists())
-    xvfb = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     shots, lines = {}, []
-    try:
-        for _ in range(100):
-            if Path(f"/tmp/.X11-unix/X{n}").exists():
-                break
-            time.sleep(0.05)
-        env = {**os.environ, "DISPLAY": f":{n}"}
-        env.pop("WAYLAND_DISPLAY", None)
+    with xvfb_display() as (n, env):
         out = tmp_path / "live.json"
         live = subprocess.Popen([sys.executable, "-m", "formcheck", "live", "--source", str(video), "--no-log",
                                  "--json", str(out)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
@@ -242,9 +234,6 @@ def test_live_window_shows_the_break_cue_and_the_set_summary_under_xvfb(tmp_path
         stdout, stderr = live.communicate(timeout=60)
         lines += stdout.splitlines()
         assert live.returncode == 0, stderr
-    finally:
-        xvfb.terminate()
-        xvfb.wait(timeout=10)
     for key, shot in shots.items():
         shot.save(Path(os.environ.get("FORMCHECK_SCREENSHOT_DIR", tmp_path)) / f"sets_{key}.png")
     text = "".join(lines)
@@ -320,3 +309,46 @@ def test_history_shows_form_held_per_set_over_sessions_and_the_next_plan(tmp_pat
     assert "next session: 2 sets of 12 reps" in result.output  # form held in all 12: one more set (article)
     assert (tmp_path / "h.png").read_bytes()[:4] == b"\x89PNG"
     plot_history(sessions, tmp_path / "h2.png")
+
+
+# --- slow: rendered mannequin videos through the pose model ----------------------------------------------------------
+
+def _rendered_set(name: str, sag_from: int | None, n: int = 8):
+    """A rendered side-view set of `n` reps (the mannequin, posed by the model); from rep `sag_from` the hips sag past
+    the limit, deeper each rep. Cached in $FORMCHECK_SETS_CACHE when set (rendering and posing cost CPU)."""
+    from dataclasses import replace as dc_replace
+
+    import zlib
+
+    from formcheck.synth.script import PushupSet, Script
+    from formcheck.synth.suite import ClipDef, make_reps, random_body
+    from formcheck.synth.writer import write_clip
+
+    cache = Path(os.environ.get("FORMCHECK_SETS_CACHE", "")) if os.environ.get("FORMCHECK_SETS_CACHE") else None
+    track_path = cache / f"{name}.track.npz" if cache else None
+    if track_path is not None and track_path.exists():
+        return analyze_track_file(track_path)
+    rng = np.random.default_rng(zlib.crc32(name.encode()))
+    body = random_body(rng)
+    reps = list(make_reps(n, rng, body, tempo=0.6))
+    if sag_from is not None:
+        for i in range(sag_from - 1, n):
+            sag = ARTICLE.sag_max + 0.02 + 0.01 * (i - sag_from + 1)
+            reps[i] = dc_replace(reps[i], sag_bottom=sag, sag_top=0.5 * sag if i + 1 < n else 0.0)
+    clip_def = ClipDef(name, Script((PushupSet(tuple(reps), lead_s=0.6),), body), "side")
+    out = cache or Path(os.environ.get("TMPDIR", "/tmp")) / "formcheck_sets_rendered"
+    write_clip(clip_def, out)
+    from formcheck.pipeline.analyze import analyze_video
+
+    return analyze_video(out / f"{name}.mp4", num_poses=1, workers=1, save_track=track_path)
+
+
+@pytest.mark.slow
+def test_rendered_sets_break_within_one_rep_and_a_clean_one_never():
+    """Two rendered sets of 8 reps: hips sagging from rep 4 (found within one rep), and a clean one (never breaks)."""
+    sag = _rendered_set("sets_sag_from4", 4)
+    clean = _rendered_set("sets_clean", None)
+    assert len(sag.reps) == len(clean.reps) == 8
+    brk = sag.sets[0].form.form_breaks
+    assert brk is not None and "HIPS_SAG" in brk.faults and abs(brk.rep - 4) <= 1, sag.sets[0].to_dict()
+    assert clean.sets[0].form.form_breaks is None, clean.sets[0].to_dict()
