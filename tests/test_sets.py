@@ -271,7 +271,7 @@ def test_set_card_in_headless_chromium(tmp_path):
         browser, page, problems, requests = _open(p, path)
         try:
             card = page.locator("#set-1")
-            assert card.is_visible() and "form held for 57" in card.inner_text()
+            assert card.is_visible() and "form held for 56" in card.inner_text()
             box = card.locator("svg").bounding_box()
             assert box and box["width"] > 600 and box["height"] > 250
             card.screenshot(path=str(Path(os.environ.get("FORMCHECK_SCREENSHOT_DIR", tmp_path)) / "set_card.png"))

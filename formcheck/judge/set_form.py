@@ -4,7 +4,8 @@ it runs on the reps so far, so the break it finds online is the one the whole se
 
 The break is where a fault *persists* beyond doubt (SetRules: 3 of the 4 reps from it), not where one rep fails:
 per-rep verdicts are noisy and raters disagree on single reps (GUIDE.md §2), and a coach stops a set when form
-goes for good, not at a stray rep. Its evidence carries the trend that leads to it: the measure's level while form
+goes for good, not at a stray rep. Readings past the limit but within their band (borderline on the bad side) that
+lead without a gap into that run belong to it: the run settles their doubt. Its evidence carries the trend that leads to it: the measure's level while form
 held, after it broke, and the rep from which it stayed near or past the threshold (borderline or worse).
 """
 
@@ -107,12 +108,23 @@ def _faulted(rep: Rep, code: str) -> bool:
     return code in rep.faults and not rep.uncertain  # an uncertain rep's verdict is not beyond doubt
 
 
-def _break_of(reps: Sequence[Rep], code: str, rules: SetRules) -> int | None:
-    """Position in `reps` of the first rep from which `code` persists, or None."""
+def _past_limit(rep: Rep, code: str, limit: float) -> bool:
+    """Borderline on the bad side: the reading is past the limit, by less than its band."""
+    value, _ = _value(rep, code)
+    return (code in rep.borderline and not rep.uncertain and value is not None
+            and fault_table.FAULT[code].beyond(value, limit) > 0)
+
+
+def _break_of(reps: Sequence[Rep], code: str, rules: SetRules, limit: float) -> int | None:
+    """Position in `reps` of the first rep from which `code` persists, or None: the first faulted rep with
+    break_min_faulted of break_window reps faulted from it, moved back over the unbroken run of readings past the
+    limit (borderline on the bad side) that leads into it, since the run that follows settles their doubt."""
     for i, rep in enumerate(reps):
         if _faulted(rep, code):
             window = reps[i:i + rules.break_window]
             if sum(_faulted(r, code) for r in window) >= rules.break_min_faulted:
+                while i > 0 and _past_limit(reps[i - 1], code, limit):
+                    i -= 1
                 return i
     return None
 
@@ -139,13 +151,15 @@ def _evidence(reps: Sequence[Rep], at: int, code: str, profile: Profile) -> dict
             "band": _r(median(bands)) if bands else None,
             "held_mean": _r(_mean(v for v, _ in values[:at])), "broken_mean": _r(_mean(v for v, _ in values[at:])),
             "values": [_r(v) for v, _ in values],
-            "faulted_reps": [r.index for r in after if _faulted(r, code)], "reps_after": len(after),
+            "faulted_reps": [r.index for r in after if _faulted(r, code)],
+            "past_limit_reps": [r.index for r in after if _past_limit(r, code, thr.value)], "reps_after": len(after),
             "near_from_rep": reps[warn].index}
 
 
 def find_break(reps: Sequence[Rep], profile: Profile = ARTICLE, rules: SetRules = SET_RULES) -> FormBreak | None:
     """The first rep of the set from which a fault persists beyond doubt, with the faults that break there."""
-    at = {code: i for code in fault_table.CODES if (i := _break_of(reps, code, rules)) is not None}
+    at = {code: i for code in fault_table.CODES
+          if (i := _break_of(reps, code, rules, profile.threshold(code).value)) is not None}
     if not at:
         return None
     first = min(at.values())
