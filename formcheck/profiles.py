@@ -267,8 +267,9 @@ class SetRules:
     # "Persists, not a lone bad rep": the break is the first rep with a fault beyond doubt that is followed by more,
     # break_min_faulted of the break_window reps from it (it included) beyond doubt for the same fault. Not from a
     # standard: the referee's rule (GUIDE.md: the call goes against the athlete only beyond reasonable doubt) applied
-    # to a run of reps, so one stray verdict, or two in four, never ends a set's good form. Set a priori, not tuned on
-    # clips; docs/sets.md gives what it finds on every shared clip.
+    # to a run of reps, so one stray verdict, or two in four, never ends a set's good form. The reps just before the
+    # run whose readings are past the limit within their band (borderline on the bad side) join it. Set a priori,
+    # not tuned on clips; docs/sets.md gives what it finds on every shared clip.
     break_window: int = 4
     break_min_faulted: int = 3
     # A set's start and end (trends, velocity loss) are the means over its first and last ends_reps reps; fewer than
@@ -282,7 +283,8 @@ class SetRules:
     # Sports 27(7):724-735, sets stopped at 20% against 40% loss).
     velocity_loss_fatigue: float = 0.20
     sources: dict = field(default_factory=lambda: {
-        "break_window": "formcheck: a fault beyond doubt in 3 of 4 reps persists (one stray verdict does not)",
+        "break_window": "formcheck: a fault beyond doubt in 3 of 4 reps persists (one stray verdict does not); "
+                        "readings just past the limit that lead into it belong to it",
         "velocity_loss_fatigue": "velocity-based training: 20-30% velocity loss in a set marks real fatigue "
                                  "(Sanchez-Medina & Gonzalez-Badillo 2011; Pareja-Blanco et al. 2017)",
     })

@@ -242,6 +242,14 @@ def profiles() -> None:
             thr = prof.threshold(code)
             table.add_row(code, f"{thr.value:g}", thr.source)
         console.print(table)
+    from formcheck.profiles import SET_RULES as r
+
+    table = Table(title="sets: where form breaks, and fatigue (docs/sets.md)", title_justify="left")
+    for col in ("rule", "value", "source"):
+        table.add_column(col, justify="right" if col == "value" else "left")
+    table.add_row("persists", f"{r.break_min_faulted} of {r.break_window} reps", r.sources["break_window"])
+    table.add_row("velocity loss", f"{100 * r.velocity_loss_fatigue:.0f}%", r.sources["velocity_loss_fatigue"])
+    console.print(table)
 
 
 def _register_optional() -> None:
