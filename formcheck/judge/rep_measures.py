@@ -239,7 +239,12 @@ def _shoulders_came_down(r: RepFrames, depth: Reading, band: float) -> bool:
                 if f.measure == "depth")
     if not short:
         return False
-    share = share_at(r.rows.column("shoulder_height_px"), r.near(depth.t).tolist())
+    # At the reading's moment, or at the rep's bottom (the shoulders lowest, span.bottom_t), whichever came down
+    # further: a short reading taken away from the bottom (mirrored joelo_pushup rep 3: 0.46 s before it, share 0.73
+    # there against 0.28 at the bottom) is contradicted by the bottom all the same.
+    heights = r.rows.column("shoulder_height_px")
+    share = min(share_at(heights, r.near(depth.t).tolist()), share_at(heights, r.near(r.span.bottom_t).tolist()),
+                key=lambda x: x if x == x else math.inf)
     return bend_for_height_share(share + p.depth_height_share_error) <= p.depth_deg
 
 
