@@ -130,20 +130,30 @@ def track_path(cache: Path, transform: str, clip: Path) -> Path:
     return cache / transform / f"{clip.parent.name}__{clip.stem}.track.npz"
 
 
-def pose(clips: list[Path], transform: str, cache: Path, analysis_fps: float, workers: int) -> None:
-    """Make and pose the transformed clips (and the originals, as transform 'original'); skips what is cached."""
+def pose(clips: list[Path], transform: str, cache: Path, analysis_fps: float, workers: int | None,
+         jobs: int = 1) -> None:
+    """Make and pose the transformed clips (and the originals, as transform 'original'); skips what is cached.
+
+    `jobs` clips at a time, each by `workers` landmarkers: a clip shorter than one chunk of parallel posing keeps
+    one core busy whatever its workers, so on a 2-core machine two clips at once with one landmarker each keep
+    both busy (MediaPipe releases the GIL: threads suffice)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from formcheck import analyze_video
 
-    for clip in clips:
+    def one(clip: Path) -> None:
         track = track_path(cache, transform, clip)
-        if track.exists():
-            continue
         video = clip if transform == "original" else make_video(
             clip, transform, cache / transform / f"{clip.parent.name}__{clip.name}")
         track.parent.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         a = analyze_video(video, analysis_fps=analysis_fps, workers=workers, save_track=track)
         print(f"{transform} {clip.name}: {a.summary.reps} reps ({time.perf_counter() - started:.0f} s)", flush=True)
+
+    todo = [clip for clip in clips if not track_path(cache, transform, clip).exists()]
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for done in [pool.submit(one, clip) for clip in todo]:
+            done.result()  # an error in any clip is raised here
 
 
 @functools.lru_cache(maxsize=None)
@@ -194,14 +204,15 @@ def failures(table: dict, limits: dict[str, float]) -> list[str]:
             for transform, row in table.items() if row["reps"] and row["rate"] < limits[transform]]
 
 
-def check(folders: list[Path], cache: Path, transforms: list[str], analysis_fps: float, workers: int) -> int:
+def check(folders: list[Path], cache: Path, transforms: list[str], analysis_fps: float, workers: int | None,
+          jobs: int) -> int:
     """Pose every clip of every folder under every transform (each original once), print the agreement table per
     folder and for all folders together, and fail (1) when a transform is under its target. The CI step."""
     started = time.perf_counter()
     clips = sorted(c for folder in folders for c in folder.glob("*.mp4"))
     for transform in ["original", *transforms]:
         t0 = time.perf_counter()
-        pose(clips, transform, cache, analysis_fps, workers)
+        pose(clips, transform, cache, analysis_fps, workers, jobs)
         print(f"== posed {transform}: {time.perf_counter() - t0:.0f} s", flush=True)
     for folder in folders:
         print(f"== agreement on {folder.name}", flush=True)
@@ -230,18 +241,21 @@ def main() -> int:
     s.add_argument("--json", type=Path, default=None)
     c = sub.add_parser("check", help="pose every transform (cached) and fail under the targets: the CI step")
     c.add_argument("--transforms", nargs="+", default=list(TRANSFORMS), choices=list(TRANSFORMS))
+    c.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="clips posed at once (default: one per core)")
     s.add_argument("--verbose", action="store_true", help="list each disagreeing rep")
     for q in (p, s, c):
         q.add_argument("--clips", type=Path, nargs="+", default=[ROOT.parent / "shared" / "clips"])
         q.add_argument("--cache", type=Path, default=cache_dir())
     for q in (p, c):
         q.add_argument("--analysis-fps", type=float, default=15.0)
-        q.add_argument("--workers", type=int, default=None, help="landmarkers per clip (default: one per core)")
+        q.add_argument("--workers", type=int, default=None,
+                       help="landmarkers per clip (default: one per core; check: 1, with --jobs clips at once)")
     p.add_argument("--only", nargs="*", default=None, help="clip stems to do (default: all)")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     if args.cmd == "check":
-        return check(args.clips, args.cache, args.transforms, args.analysis_fps, args.workers)
+        args.workers = 1 if args.workers is None else args.workers
+        return check(args.clips, args.cache, args.transforms, args.analysis_fps, args.workers, args.jobs)
     clips = sorted(c for folder in args.clips for c in folder.glob("*.mp4"))
     if args.cmd == "pose":
         if args.only:
