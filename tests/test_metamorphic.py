@@ -129,3 +129,31 @@ def test_the_ci_step_fails_a_transform_under_its_limit():
     assert mm.failures({"mirror": row}, mm.GATES) == []
     low = dict(row, reps_agree=90, rate=0.9)
     assert mm.failures({"dark": low}, mm.GATES) == ["dark: 90/100 reps agree, 95% needed"]
+
+
+def _sightings(shift_at: float, shift: float, times: list[float]) -> list[str]:
+    """What a CutDetector makes of a still torso that moves by `shift` of the frame at `shift_at` and stays there."""
+    import numpy as np
+
+    from formcheck.measure.cuts import CutDetector
+    from formcheck.pose.track import PoseFrame
+    from formcheck.profiles import ARTICLE
+
+    detector, out = CutDetector(ARTICLE, np.array([1000.0, 1000.0, 1000.0])), []
+    world = np.zeros((33, 3))
+    world[11, 0], world[12, 0] = -0.2, 0.2  # shoulders across the picture: yaw 0 throughout
+    for t in times:
+        image = np.full((33, 3), 500.0)
+        image[:, 0] += 1000.0 * shift * (t >= shift_at)
+        out.append(detector.see(PoseFrame(t, image, world, np.ones(33), np.ones(33), 1)))
+    return out
+
+
+def test_a_cut_is_found_whatever_the_sampling_phase():
+    """A 24 fps video sampled at 15 a second alternates gaps of 0.04 and 0.08 s; a camera cut moving the torso by
+    0.15 of the frame (clips-front tranhieu_push_up at 3.5 s) is a cut on either gap, and a lockout's landmark snap
+    of 0.13 (joelo_pushup3) on neither."""
+    times = [round(k / 15 + (0.02 if k % 2 else 0.0), 4) for k in range(60)]
+    for shift_at in (times[30], times[31]):  # after a short gap and after a long one
+        assert "cut" in _sightings(shift_at, 0.15, times)
+        assert set(_sightings(shift_at, 0.13, times)) == {"keep"}
