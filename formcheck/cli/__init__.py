@@ -155,6 +155,11 @@ def analyze(
         short = _ended_early(analysis)
         if short:
             err.print(f"[yellow]warning:[/] {Path(path).name}: {short}", highlight=False, soft_wrap=True)
+        turned = (analysis.source or {}).get("turned_deg")
+        if turned:
+            way = "upside down" if turned == 180 else "on its side"
+            err.print(f"note: {Path(path).name}: the camera was {way} (no rotation metadata): the picture was turned "
+                      f"{turned} degrees clockwise to find the floor", highlight=False, soft_wrap=True)
         if json_path:
             write_json(analysis, json_path)
         if csv_path:

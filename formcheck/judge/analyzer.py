@@ -9,6 +9,7 @@ by construction.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from formcheck.judge.rep_checks import not_a_pushup, rep_view
@@ -22,6 +23,7 @@ from formcheck.judge.verdicts import verdict
 from formcheck.measure.frame import FrameMeasures
 from formcheck.measure.measurer import FrameMeasurer
 from formcheck.measure.table import FrameTable
+from formcheck.measure.views import policy
 from formcheck.pose.track import PoseFrame, PoseTrack
 from formcheck.profiles import ARTICLE, PLAN, Profile, TrainingPlan
 
@@ -66,7 +68,11 @@ class Analyzer:
         height = self._rep_height(f.view, m.shoulder_drop, f.image_height)
         index = self.table.append(m, f.in_position, height, f.image_height, f.arm_bend, f.shoulder_y)
         events = self.counter.interrupt(m.t) if f.cut else []
-        events += self.counter.feed(index, m.t, height, f.in_position)
+        # The elbow tells the counter a rep's top from a dip of its signal, where it is read from the image arm (the
+        # side view); elsewhere it is the world elbow, whose frame-to-frame noise (from the front 107-118 degrees
+        # on a still arm, pushfit wrong60) is larger than a frame's straightening.
+        elbow = m.elbow_deg if policy(f.view).elbow == "nearer_image" else math.nan
+        events += self.counter.feed(index, m.t, height, f.in_position, elbow)
         new_reps = self._handle(events)
         update = FrameUpdate(m, self.counter.phase, f.view, self.completed, new_reps, events,
                              f.in_position or self.counter.phase != Phase.OUT, f.elbow_arm)

@@ -25,7 +25,7 @@ from formcheck import faults as fault_table
 from formcheck.judge.reps import RepSpan
 from formcheck.measure.foreshortening import bend_for_height_share, share_at
 from formcheck.measure.table import FrameTable
-from formcheck.measure.views import ViewPolicy, judged_in, policy, visibility_factor
+from formcheck.measure.views import ViewPolicy, judged_in, judged_near, policy, visibility_factor
 from formcheck.profiles import Profile
 
 STEADY_WINDOW_S = 0.2  # the reading's steadiness is judged over this long either side of the extreme
@@ -135,8 +135,16 @@ def measure_rep(span: RepSpan, rows: FrameTable, view: str, profile: Profile) ->
             bands[name] = readings[name].band(errors[name])
     found = rows.array("found")
     confidence = float(np.nanmean(frames.vis)) * float(found.mean()) * pol.confidence if found.any() else 0.0
-    return RepMeasures(rep_view, pol.judges & judged_in(views) if views else pol.judges, frames.variant, confidence,
+    judges = pol.judges & judged_in(views) if views else pol.judges
+    near = judged_near(_median_yaw(rows), profile)
+    return RepMeasures(rep_view, judges & near if near is not None else judges, frames.variant, confidence,
                        readings, bands)
+
+
+def _median_yaw(rows: FrameTable) -> float:
+    """The rep's median world yaw over its in-position frames (NaN when none has one)."""
+    yaw = rows.array("view_yaw_deg")[rows.array("in_position")]
+    return float(np.median(yaw[np.isfinite(yaw)])) if np.isfinite(yaw).any() else math.nan
 
 
 # --- the readers: one per measure of the fault table ---------------------------------------------------------------
@@ -254,7 +262,12 @@ def _shoulders_came_down(r: RepFrames, depth: Reading, band: float) -> bool:
                 if f.measure == "depth")
     if not short:
         return False
-    share = share_at(r.rows.column("shoulder_height_px"), r.near(depth.t).tolist())
+    # At the reading's moment, or at the rep's bottom (the shoulders lowest, span.bottom_t), whichever came down
+    # further: a short reading taken away from the bottom (mirrored joelo_pushup rep 3: 0.46 s before it, share 0.73
+    # there against 0.28 at the bottom) is contradicted by the bottom all the same.
+    heights = r.rows.column("shoulder_height_px")
+    share = min(share_at(heights, r.near(depth.t).tolist()), share_at(heights, r.near(r.span.bottom_t).tolist()),
+                key=lambda x: x if x == x else math.inf)
     return bend_for_height_share(share + p.depth_height_share_error) <= p.depth_deg
 
 

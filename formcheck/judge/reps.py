@@ -59,6 +59,7 @@ class RepCounter:
         self.phase = Phase.OUT
         self._last_ok_t = -math.inf
         self._last_i: int | None = None
+        self._last_elbow = math.nan
         self._reset_top(None, None, math.nan)
 
     def rebase(self, top_h: float) -> None:
@@ -75,13 +76,21 @@ class RepCounter:
         self.up_i = self.up_t = None
         self.up_h = -math.inf
 
-    def feed(self, index: int, t: float, height: float, in_position: bool) -> list[RepEvent]:
+    def feed(self, index: int, t: float, height: float, in_position: bool,
+             elbow: float = math.nan) -> list[RepEvent]:
+        """One frame: its table row, time, the signal (height), whether in position, and the elbow angle (NaN when
+        unread; it only tells the top of a rep from a dip of the signal)."""
         events: list[RepEvent] = []
         usable = in_position and math.isfinite(height)
         if not usable:
             if self.phase != Phase.OUT and t - self._last_ok_t > self.p.rep_max_gap_s:
                 events += self._leave(t)
             return events
+        events, self._last_elbow = self._feed(index, t, height, elbow), elbow
+        return events
+
+    def _feed(self, index: int, t: float, height: float, elbow: float) -> list[RepEvent]:
+        events: list[RepEvent] = []
         self._last_ok_t, self._last_i = t, index
         p = self.p
         if self.phase == Phase.OUT:
@@ -122,8 +131,13 @@ class RepCounter:
         elif self.phase == Phase.UP:
             if height > self.up_h:
                 self.up_i, self.up_t, self.up_h = index, t, height
-            # The top has settled when the arm starts down again, or holds still for a moment.
-            if height <= self.up_h - p.rep_settle_drop or t - self.up_t >= p.rep_settle_s:
+            # The top has settled when the arm starts down again, or holds still for a moment. Down again: the
+            # shoulders drop while the elbow no longer straightens. A drop of the shoulders with the elbow still
+            # opening is the signal's noise (mirrored joelo_pushup: 1.03, 0.93, 0.83, then 1.09-1.12 arm units
+            # while the elbow went 125, 127, 134, 138 ... 172; taken as the next descent, it ended the rep before
+            # its lockout).
+            straightening = elbow > self._last_elbow  # False when either is NaN
+            if (height <= self.up_h - p.rep_settle_drop and not straightening) or t - self.up_t >= p.rep_settle_s:
                 events += self._settle()
                 # The top of this rep is the start of the next; a new descent may already be under way.
                 events += self.feed_top_after_settle(index, t, height)

@@ -29,6 +29,7 @@ class CutDetector:
         self._last_seen: tuple[float, np.ndarray, float] | None = None
         self._recent_yaws: deque = deque()
         self._jump_since: float | None = None
+        self._gaps: deque = deque(maxlen=30)  # intervals between recent sightings (about 2 s)
 
     def see(self, pose: PoseFrame) -> Sighting:
         t = pose.t
@@ -60,6 +61,8 @@ class CutDetector:
         recent.append((t, yaw))
         while recent and t - recent[0][0] > self.profile.yaw_reference_s:
             recent.popleft()
+        if self._last_seen is not None and 0 < t - self._last_seen[0] <= self.profile.max_jump_gap_s:
+            self._gaps.append(t - self._last_seen[0])
         self._last_seen = (t, centre, yaw)
 
     def _recent_yaw(self) -> float:
@@ -92,5 +95,16 @@ class CutDetector:
         if turn > p.max_turn_deg and self._recent_yaws:
             turn = min(turn, abs((yaw - self._recent_yaw() + 180.0) % 360.0 - 180.0))
         # A far move only counts when it is also too fast for a body: at a few frames per second (a loaded live
-        # session) a normal descent covers that distance between sightings.
-        return (moved > p.max_jump_share and moved / dt > p.max_torso_speed) or turn > p.max_turn_deg
+        # session) a normal descent covers that distance between sightings. The time of a one-sample move is the
+        # stream's mean sampling interval, not this gap: sampling a 24 fps video at 15 a second gives gaps of 0.04
+        # and 0.08 s in turn, so the same cut read 1.84/s or 2.22/s by where it fell (tranhieu_push_up at 3.5 s,
+        # original and 60 fps copy). And the move must be too fast beyond the landmarks' own noise of it
+        # (jump_noise_share).
+        if self._gaps:  # the gap counted in samples (a missed sighting or two make it longer)
+            dt = self._interval() * max(1, round(dt / self._interval()))
+        return ((moved > p.max_jump_share and (moved - p.jump_noise_share) / dt > p.max_torso_speed)
+                or turn > p.max_turn_deg)
+
+    def _interval(self) -> float:
+        """The mean interval between the recent sightings (the stream's sampling interval)."""
+        return sum(self._gaps) / len(self._gaps)

@@ -159,6 +159,22 @@ def judged_in(views: dict[str, int]) -> frozenset:
     seen = [v for v, n in views.items() if v != "unknown" and n >= VIEW_DOUBT_SHARE * total] if total else []
     return frozenset.intersection(*(POLICIES[v].judges for v in seen)) if seen else frozenset()
 
+
+def judged_near(yaw_deg: float, profile) -> frozenset | None:
+    """The measures a rep whose median yaw is `yaw_deg` can be judged on whichever side of a view line it truly lies:
+    what both views judge when the yaw is within `view_yaw_band_deg` of the front/oblique or oblique/side line,
+    None (no limit) elsewhere or when the yaw is unknown. The landmarker reads the same rep's yaw several degrees
+    apart in a mirrored copy, so a hard line alone turns a measure on and off with the direction the person faces."""
+    if not yaw_deg == yaw_deg:
+        return None
+    band = profile.view_yaw_band_deg
+    for line, (below, above) in ((profile.view_front_max_yaw_deg, (FRONT, OBLIQUE)),
+                                 (profile.view_side_min_yaw_deg, (OBLIQUE, SIDE))):
+        if abs(yaw_deg - line) <= band:
+            return below.judges & above.judges
+    return None
+
+
 # The error table was measured at the visibility the landmarker gives a clear view (the 5th percentile of in-position
 # frames on the sample clips is 0.74-0.78); at a lower mean visibility the error is taken to grow as 1 / visibility.
 TYPICAL_VISIBILITY = 0.75

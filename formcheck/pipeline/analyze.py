@@ -134,8 +134,12 @@ def analyze_video(path: str | os.PathLike, profile: Profile | str = ARTICLE, mod
     >>> analysis.summary.reps, analysis.summary.faults     # doctest: +SKIP
     """
     from formcheck.pose.parallel import default_workers
+    from formcheck.pose.orientation import upright_turn
 
     source = VideoSource(path, max_frames=max_frames, analysis_fps=analysis_fps)
+    turn, _ = upright_turn(source, model, num_poses)  # a camera on its head or side, with no rotation metadata
+    if turn:
+        source.turn_picture(turn)
     workers = default_workers() if workers is None else max(1, int(workers))
     analysis, track = run_parallel(source, model, num_poses, _profile(profile), workers, sinks,
                                    keep_track=save_track is not None, progress=progress, decode_ahead=decode_ahead)

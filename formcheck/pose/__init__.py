@@ -9,6 +9,7 @@ whole-clip `PoseTrack` arrays (`track`, with its `.track.npz` file). Nothing her
     landmarker.py  PoseEstimator: the landmarker, one person followed through a clip
     stream.py      the checked stream: track frame to frame, re-detect where a check fails
     parallel.py    one landmarker per core, each posing its own chunk of a video
+    orientation.py a camera on its head or side (no rotation metadata): the turn that puts the floor under the body
     track.py       PoseFrame / PoseTrack (landmark arrays) and the landmark indices
     provenance.py  what posed a track (model, stream settings, chunking, rate), saved with it
     quiet.py       silencing the native libraries' stderr chatter

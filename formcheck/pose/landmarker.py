@@ -177,6 +177,38 @@ DEFAULT_STREAM = "checked"  # chosen by measurement: docs/models.md
 MIN_CONFIDENCE = 0.5  # MediaPipe's detection, presence and tracking confidence limits
 
 
+def create_landmarker(spec: ModelSpec, mode: str, people: int, min_confidence: float = MIN_CONFIDENCE):
+    """A MediaPipe PoseLandmarker of the model in running mode `mode` (VIDEO or IMAGE)."""
+    BaseOptions, vision = load_mediapipe()
+    options = vision.PoseLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=str(spec.path)), running_mode=getattr(vision.RunningMode, mode),
+        num_poses=people, min_pose_detection_confidence=min_confidence,
+        min_pose_presence_confidence=min_confidence, min_tracking_confidence=min_confidence)
+    try:
+        with quiet_native_stderr():
+            return vision.PoseLandmarker.create_from_options(options)
+    except Exception as exc:
+        raise ModelError(f"cannot load pose model {spec.path}: {str(exc).splitlines()[0]}") from None
+
+
+def image_detector(spec: ModelSpec, people: int, min_confidence: float = MIN_CONFIDENCE) -> tuple[object, threading.Lock]:
+    """The process's IMAGE-mode landmarker for these settings and the lock for its calls (see _shared_detector)."""
+    people = max(1, people)
+    return _shared_detector((str(spec.path), people, min_confidence),
+                            lambda: create_landmarker(spec, "IMAGE", people, min_confidence))
+
+
+def detect_people(detector: tuple[object, threading.Lock], image_bgr: np.ndarray) -> list["Candidate"]:
+    """The people an IMAGE-mode landmarker finds in one picture (no memory of other frames)."""
+    _, vision = load_mediapipe()
+    rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
+    landmarker, lock = detector
+    h, w = image_bgr.shape[:2]
+    with lock, quiet_native_stderr():
+        result = landmarker.detect(vision.Image(image_format=vision.ImageFormat.SRGB, data=rgb))
+    return [_candidate(lms, wlms, w, h) for lms, wlms in zip(result.pose_landmarks, result.pose_world_landmarks)]
+
+
 class PoseEstimator:
     """The pose stream of one video: MediaPipe landmarkers and the choice of our person, frame by frame.
 
@@ -196,26 +228,17 @@ class PoseEstimator:
             raise ModelError(f"unknown pose stream {self.mode!r} (one of: {', '.join(STREAMS)})")
         self._landmarker = self._detector = None
         with quiet_native_stderr():
-            BaseOptions, vision = load_mediapipe()
+            _, vision = load_mediapipe()
             self._mp_image = vision.Image
             self._mp_format = vision.ImageFormat.SRGB
-
-            def make(mode, people: int):
-                options = vision.PoseLandmarkerOptions(
-                    base_options=BaseOptions(model_asset_path=str(self.spec.path)), running_mode=mode,
-                    num_poses=people, min_pose_detection_confidence=min_confidence,
-                    min_pose_presence_confidence=min_confidence, min_tracking_confidence=min_confidence)
-                try:
-                    return vision.PoseLandmarker.create_from_options(options)
-                except Exception as exc:
-                    self.close()
-                    raise ModelError(f"cannot load pose model {self.spec.path}: {str(exc).splitlines()[0]}") from None
-
             video_people = num_poses if self.mode == "detect" else 1
-            self._landmarker = make(vision.RunningMode.VIDEO, video_people)
+            self._landmarker = create_landmarker(self.spec, "VIDEO", video_people, min_confidence)
             if self.mode == "checked":
-                self._detector = _shared_detector((str(self.spec.path), max(1, num_poses), min_confidence),
-                                                  lambda: make(vision.RunningMode.IMAGE, max(1, num_poses)))
+                try:
+                    self._detector = image_detector(self.spec, num_poses, min_confidence)
+                except ModelError:
+                    self.close()
+                    raise
         self._last_ms = -1
         # added to frame times (ms). Never 0 at the start: MediaPipe's VIDEO graph takes a first timestamp of 0 for
         # 'unset' and then smooths differently, so a fresh estimator would not pose as one reset by start_clip().

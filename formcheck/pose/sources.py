@@ -101,6 +101,9 @@ class FrameSampler:
         return True
 
 
+# Clockwise turns of a picture (VideoSource.turn_picture).
+TURNS = {0: None, 90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+
 # FFmpeg's decoder threads for one reader. One: the pose model keeps every core busy (a landmarker per core, each
 # chunk read in its own thread), where frame threads only add work (measured on a 2-core Xeon, 46.8 s of 720p
 # H.264: 2.16 s of CPU to decode with one thread, 2.65 s with FFmpeg's default). The decoded pictures are the same.
@@ -136,19 +139,59 @@ class VideoSource:
             height = int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
             frames = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
             rotation = int(cap.get(cv2.CAP_PROP_ORIENTATION_META) or 0) % 360
+            codec = int(cap.get(cv2.CAP_PROP_FOURCC) or 0).to_bytes(4, "little").decode("latin-1").strip().lower()
             with quiet_native_stderr():
                 ok, first = cap.read()
-            if ok:
-                self.first_t = TimestampClock(fps)(0, cap.get(cv2.CAP_PROP_POS_MSEC))
+                if ok:
+                    self.first_t = TimestampClock(fps)(0, cap.get(cv2.CAP_PROP_POS_MSEC))
+                    second = cap.grab()
         finally:
             cap.release()
         if not ok or first is None:
             raise SourceError(f"not a readable video (no frame could be decoded): {self.path}")
+        # OpenCV opens a picture as a one-frame video and a GIF as a video: neither is a recording of push-ups,
+        # which a count of "no completed rep" would not tell.
+        if codec == "gif":
+            raise SourceError(f"a GIF, not a video of push-ups (record or export a video, e.g. .mp4): {self.path}")
+        if not second:
+            raise SourceError(f"a still image (one frame), not a video of push-ups: {self.path}")
         height, width = first.shape[:2]  # after rotation, which OpenCV applies to decoded frames
         self.info = SourceInfo(path=str(self.path), fps=fps if fps and fps > 0 else 30.0, frames=max(frames, 0),
                                width=width, height=height, rotation=rotation)
         if analysis_fps is not None and analysis_fps < self.info.fps:
             self.info.extra["analysis_fps"] = round(float(analysis_fps), 3)
+        self.turn = 0  # degrees clockwise every frame is turned by (turn_picture)
+
+    def turn_picture(self, degrees: int) -> None:
+        """Turn every frame by `degrees` clockwise (0, 90, 180, 270): a camera held the wrong way up with no
+        rotation metadata (orientation.upright_turn finds it from the body)."""
+        if degrees % 360 not in TURNS:
+            raise ValueError(f"a picture turns by a multiple of 90 degrees, not {degrees}")
+        old, self.turn = self.turn, degrees % 360
+        if (self.turn - old) % 180:
+            self.info.width, self.info.height = self.info.height, self.info.width
+        if self.turn:
+            self.info.extra["turned_deg"] = self.turn
+        else:
+            self.info.extra.pop("turned_deg", None)
+
+    def pictures_at(self, indices: list[int]) -> Iterator[np.ndarray]:
+        """The pictures of the frames at these indices (increasing), read in one forward pass: frames between are
+        grabbed, never converted. No seeking: in a stream with few keyframes a seek decodes from the start each
+        time (jtnicastro_pushup: 4-6 s a seek)."""
+        cap, index = self._open(), 0
+        try:
+            for target in indices:
+                while index <= target:
+                    with quiet_native_stderr():
+                        if not cap.grab():
+                            return
+                    index += 1
+                ok, image = cap.retrieve()
+                if ok and image is not None:
+                    yield image if not self.turn else cv2.rotate(image, TURNS[self.turn])
+        finally:
+            cap.release()
 
     def _open(self) -> cv2.VideoCapture:
         with quiet_native_stderr():  # FFmpeg reports a broken container on fd 2; we say it in one line instead
@@ -208,6 +251,8 @@ class VideoSource:
                 ok, image = cap.retrieve()
                 if not ok or image is None:
                     break
+                if self.turn:
+                    image = cv2.rotate(image, TURNS[self.turn])
                 yield Frame(index - 1, t, image)
                 yielded += 1
         finally:
