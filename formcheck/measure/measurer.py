@@ -35,7 +35,7 @@ class MeasuredFrame:
     image_height: float  # the image rep signal (rep_signal)
     arm_bend: float  # the elbow bend implied by the arm's image shortening
     shoulder_y: float  # image y of the shoulders (pixels)
-    cut: bool  # this frame starts a new shot (measure.cuts): what was under way is over
+    cut: bool  # this frame starts a new shot (measure.cuts, or a zoom: rep_signal): what was under way is over
     elbow_arm: int | None = None  # the arm measures.elbow_deg was read from (0 left, 1 right); None: both, or none
 
 
@@ -69,6 +69,9 @@ class FrameMeasurer:
         position = in_position(m, p) or in_position_front(m, world, self.view.ratio, p)
         image_height, bend = (self.signal.update(t, image, side_weights(pose.visibility), position) if m.found
                               else (math.nan, math.nan))
+        if self.signal.rescaled:  # a zoom (rep_signal.ArmScale): the next frames start afresh, as after a cut
+            self._image_filter.reset()
+            self.arms.reset()
         view = self.view.update(t, m.view_ratio, position, m.view_yaw_deg)
         shoulder_y = float(np.nanmean(image[[L_SHOULDER, R_SHOULDER], 1])) if m.found else math.nan
         m.view = view if m.found else "unknown"
@@ -89,4 +92,5 @@ class FrameMeasurer:
                 m.elbow_deg = math.nan  # an arm pointing at the camera folds flat in the image: unknown, not deep
             m.knee_down = self.knees.update(t, m.knee_deg, view, m.in_plank) and m.in_plank
             m.body_line = body_line_of(m, view, m.knee_down)
-        return MeasuredFrame(m, view, position, image_height, bend, shoulder_y, seen == "cut", arm)
+        return MeasuredFrame(m, view, position, image_height, bend, shoulder_y, seen == "cut" or self.signal.rescaled,
+                             arm)
