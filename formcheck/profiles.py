@@ -106,6 +106,18 @@ class Profile:
     depth_height_share_error: float = 0.03
     # Joints the landmarker is unsure of: mean visibility of the key joints below this is not judged.
     min_visibility: float = 0.5
+    # A measure that needs a joint pair beyond the shoulders, elbows and hips (ankles for the body line, wrists for
+    # the hands: formcheck/measure/in_view.py) is read from the frames that show it in the picture, and only when
+    # they are at least this share of the frames it is read over; otherwise from the joints in view (the body line
+    # from the knees) or not at all. Not a fitted figure: "most of the movement", as rep_min_in_position_share.
+    joints_in_view_min_share: float = 0.5
+    # A joint pair that left the picture counts as out until it has stayed in this long (measure/in_view.py): a
+    # landmarker guessing cut-off feet puts them just inside the picture for runs of up to 1.3 s (../shared
+    # tayyab_pushup cropped at the shins and re-posed; the same crop of tayyab_pushup2 and v1kramb_good-pushup: runs of
+    # up to 0.3 s), and with those ankles taken as seen, its reps read as knee push-ups. Longer than those runs,
+    # shorter than a set's first rep after the person steps into the picture.
+    # joint_out_hold_s chosen on: tayyab_pushup.
+    joint_out_hold_s: float = 2.0
     # Reps are counted on the shoulders' height above the hands, in upper-arm lengths (about 2 at the top of a
     # floor push-up, 1 with the elbows at 90 degrees): it reads the same from any side, where image elbow angles
     # are foreshortened. A rep is a dip of at least this much from the top and back (hysteresis); smaller wiggles

@@ -69,6 +69,8 @@ def print_analysis(analysis, path: str) -> None:
     if s.not_assessable:
         console.print(f"not assessable from this view: {', '.join(fault_words(c) for c in s.not_assessable)}",
                       highlight=False)
+    for line in s.guidance:
+        console.print(f"camera: {line}", highlight=False)
     people = analysis.people or {}
     if people.get("max_people", 0) > 1:
         console.print(f"{people['max_people']} people in view: followed {people.get('followed')}", highlight=False)

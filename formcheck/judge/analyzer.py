@@ -114,7 +114,7 @@ class Analyzer:
     def result(self, source: dict | None = None, model: str = "", people: dict | None = None) -> Analysis:
         """The analysis so far (call finish() first at the end of a stream)."""
         return Analysis(source=dict(source or {}), model=model, profile=self.profile.name,
-                        summary=summarise(self.reps, self.table), reps=list(self.reps),
+                        summary=summarise(self.reps, self.table, self.profile), reps=list(self.reps),
                         frames=self.table, people=dict(people or {}), incomplete=list(self.incomplete))
 
 

@@ -52,7 +52,9 @@ def verdict(index: int, span: RepSpan, m: RepMeasures, profile: Profile) -> Rep:
                not_assessable=not_assessable, confidence=round(m.confidence, 3), view=m.view,
                uncertain=m.confidence < p.uncertain_confidence, tempo_down_s=span.bottom_t - span.start_t,
                tempo_up_s=span.top_t - span.bottom_t, evidence=evidence, borderline=borderline,
-               borderline_evidence=doubts, uncertainty={k: round(v, 4) for k, v in m.bands.items()})
+               borderline_evidence=doubts, uncertainty={k: round(v, 4) for k, v in m.bands.items()},
+               out_of_view=sorted({pair for name, reading in r.items() if name in m.judges
+                                   for pair in reading.out_of_view}))
 
 
 def _or_none(x: float) -> float | None:

@@ -57,6 +57,7 @@ class FrameMeasures:
     # 0 from the front or behind, 90 from the side). Unlike view_ratio it does not change as the torso pitches toward
     # or away from a low or high camera, which swings the image torso length through every rep.
     view_yaw_deg: float = math.nan
+    out_of_view: str = ""  # joint pairs outside the picture or unseen (measure.in_view), set by the measurer
 
     def to_row(self) -> dict:
         return asdict(self)

@@ -16,6 +16,7 @@ import numpy as np
 from formcheck.measure.cuts import CutDetector
 from formcheck.measure.frame import ArmTrust, FrameMeasures, body_line_of, frame_measures, side_weights
 from formcheck.measure.held import KneeTracker, ViewTracker
+from formcheck.measure.in_view import JointsInView
 from formcheck.measure.position import in_position, in_position_front
 from formcheck.measure.rep_signal import ImageRepSignal
 from formcheck.measure.smoothing import OneEuroFilter
@@ -52,6 +53,7 @@ class FrameMeasurer:
         self.knees = KneeTracker(profile)
         self.arms = ArmTrust(profile)
         self.signal = ImageRepSignal(profile)
+        self.in_view = JointsInView(profile.joint_out_hold_s, profile.min_visibility, self.scale[0], self.scale[1])
 
     def measure(self, pose: PoseFrame) -> MeasuredFrame:
         t, p = pose.t, self.profile
@@ -63,6 +65,7 @@ class FrameMeasurer:
             self._world_filter.reset()
             self.arms.reset()
             self.signal.reset()
+            self.in_view.reset()
         image = self._image_filter(t, pose.image / self.scale) * self.scale
         world = self._world_filter(t, pose.world)
         m = frame_measures(t, image, world, pose.visibility, p)
@@ -77,6 +80,9 @@ class FrameMeasurer:
         m.view = view if m.found else "unknown"
         arm = None
         if m.found:
+            m.out_of_view = self.in_view.update(t, pose.image, pose.visibility)
+            if "ankles" in m.out_of_view:  # a knee angle on guessed ankles would make a knee push-up of anything
+                m.knee_deg = math.nan
             if policy(view).elbow == "nearer_image":
                 # The believed arm's image angle (frame.ArmTrust), read from the landmarks before smoothing:
                 # the causal filter shaves the peaks of fast reps (about 6 degrees off the tops of apka_pushups'

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from formcheck.faults import FAULT
+
 # The measures (formcheck.faults.MEASURES): depth, lockout, body_line, hand_width, flare.
 
 
@@ -27,6 +29,7 @@ class ViewPolicy:
     overlay: str = ""  # the overlay's view line
     note: str = ""  # the report's sentence about the view
     depth: str = "elbow"  # "elbow": the rep's lowest elbow angle; "height": the bend from the shoulders' image height
+    placement: str = ""  # where the camera stands for this view, as the user is told (judge/guidance.py)
 
 
 # Where the errors come from:
@@ -83,11 +86,12 @@ class ViewPolicy:
 SIDE = ViewPolicy("side", elbow="nearer_image", line="image", judges=frozenset({"depth", "lockout", "body_line"}),
                   error={"depth": 3.8, "lockout": 5.9, "body_line": 0.013}, confidence=1.0,
                   overlay="judges depth, lockout, hips",
+                  placement="side on, hip height, 2-3 m away, whole body in view",
                   note="A side view shows depth, lockout and the body line; it cannot show hand width or elbow flare.")
 FRONT = ViewPolicy("front", elbow="world", line="world", judges=frozenset({"hand_width", "flare"}),
                    error={"depth": 22.4, "lockout": 4.6, "hand_width": 0.08, "flare": 36.0},
                    side_error={"HANDS_TOO_NARROW": 0.18}, confidence=0.9,
-                   overlay="judges hands",
+                   overlay="judges hands", placement="in front, on the floor, facing you",
                    note="A front view shows hand width; elbow flare is read there but not surely enough to judge "
                         "(a tucked arm can read as flared), and it cannot show depth, lockout or the body line.")
 OBLIQUE = ViewPolicy("oblique", elbow="world", line="world", depth="height",
@@ -96,6 +100,7 @@ OBLIQUE = ViewPolicy("oblique", elbow="world", line="world", depth="height",
                             "flare": 25.4},
                      side_error={"HANDS_TOO_NARROW": 0.47},
                      confidence=0.8, overlay="judges most, less surely",
+                     placement="in front at an angle of about 45 degrees, hip height, whole body in view",
                      note="An oblique view shows most faults, less surely than a straight side or front view; "
                           "depth is read there from how far the shoulders come down, not from the elbow angle.")
 UNKNOWN = ViewPolicy("unknown", elbow="world", line="world", judges=frozenset(), confidence=0.3,
@@ -124,6 +129,16 @@ TYPICAL_VISIBILITY = 0.75
 
 def policy(view: str) -> ViewPolicy:
     return POLICIES.get(view, UNKNOWN)
+
+
+def can_judge(view: str, code: str, profile) -> bool:
+    """Whether a view can tell a fault from good form at all: it shows the fault's measure, and the landmarker's
+    typical error there (on the fault's side, if the view has one) is smaller than the distance from good form to the
+    threshold. The verdicts' rule (judge/verdicts.py) with the view's typical error in place of a rep's own band."""
+    pol, measure = policy(view), FAULT[code].measure
+    error = pol.side_error.get(code, pol.error.get(measure))
+    return (measure in pol.judges and error is not None
+            and error < abs(profile.threshold(code).value - profile.good(code)))
 
 
 def visibility_factor(visibility: float) -> float:
