@@ -30,21 +30,34 @@ def judged(view: str, profile: Profile) -> list[str]:
     return [m for m in MEASURES if any(f.measure == m and can_judge(view, f.code, profile) for f in FAULTS)]
 
 
-def camera_line(view: str, profile: Profile) -> str:
+def judges_words(view: str, profile: Profile) -> str:
+    """'judges depth, lockout, hips': the overlay's line under the view's name (the policy's own words for a view no
+    camera is put in: 'finding the view')."""
+    if view not in CAMERAS:
+        return policy(view).overlay
+    return "judges " + (", ".join(word(m) for m in judged(view, profile)) or "nothing surely")
+
+
+def camera_line(view: str, profile: Profile, short: bool = False) -> str:
     """'side view: judges depth, lockout, hips; cannot judge hands (put the camera in front, on the floor, facing
-    you) or elbows (no camera position judges them yet)' ('' for an unknown view)."""
+    you) or elbows (no camera position judges them yet)' ('' for an unknown view). `short` (the live window's one-line
+    strip): 'side view judges depth, lockout, hips; for hands: in front, on the floor, facing you'."""
     if view not in CAMERAS:
         return ""
     here = judged(view, profile)
-    line = f"{view} view: judges {', '.join(word(m) for m in here) or 'nothing surely'}"
-    elsewhere: dict[str, list[str]] = {}  # where to put the camera -> the measures it judges there
+    elsewhere: dict[str, list[str]] = {}  # where to put the camera ('' : nowhere) -> the measures it judges there
     for m in (m for m in MEASURES if m not in here):
         other = next((v for v in CAMERAS if v != view and m in judged(v, profile)), None)
-        elsewhere.setdefault(f"put the camera {policy(other).placement}" if other else
-                             "no camera position judges them yet", []).append(m)
+        elsewhere.setdefault(policy(other).placement if other else "", []).append(m)
+    names = ", ".join(word(m) for m in here) or "nothing surely"
+    if short:
+        return f"{view} view judges {names}" + "".join(
+            f"; for {', '.join(word(m) for m in ms)}: {where}" for where, ms in elsewhere.items() if where)
+    line = f"{view} view: judges {names}"
     if elsewhere:
-        line += "; cannot judge " + " or ".join(f"{', '.join(word(m) for m in ms)} ({where})"
-                                                for where, ms in elsewhere.items())
+        line += "; cannot judge " + " or ".join(
+            f"{', '.join(word(m) for m in ms)} ({f'put the camera {where}' if where else 'no camera position judges them yet'})"
+            for where, ms in elsewhere.items())
     return line
 
 
