@@ -4,7 +4,7 @@
     python benchmarks/accuracy.py --tracks samples/real # the bundled landmark tracks (seconds, no model)
     python benchmarks/accuracy.py --model lite --analysis-fps 15 --save-tracks /tmp/lite   # pose once, re-score later
     python benchmarks/accuracy.py --clips ../shared/clips-front ../shared/clips-pushfit/rep-labels.json \
-        --tracks /tmp/snap/after-video/tracks         # several label sets scored together; a folder means its labels.json
+        --tracks /tmp/snap/after-video/tracks   # several label sets scored together; a folder: its labels.json
 
 Tracks are found as NAME.track.npz or FOLDER__NAME.track.npz (as scripts/snapshot_outputs.py saves them).
 

@@ -79,7 +79,8 @@ def test_reposed_clip_cut_at_the_shins():
     a = analyze_track_file(ROOT / "tests" / "data" / "tayyab_pushup2_cut_at_shins.track.npz")
     assert a.summary.reps == 4 and a.summary.knee_reps == 0
     assert all(r.out_of_view == ["ankles"] and r.body_line_max is not None for r in a.reps)
-    assert a.summary.guidance[-1] == "step back: your feet are out of view (hips judged from shoulders to knees on 4 reps)"
+    assert a.summary.guidance[-1] == ("step back: your feet are out of view (hips judged from shoulders to knees on 4 "
+                                      "reps)")
 
 
 def test_reposed_clip_cut_at_the_knees():

@@ -19,6 +19,7 @@ from formcheck.profiles import Profile
 # The word the user knows for each measure (a measure not listed here is named by its table column).
 WORDS = {"depth": "depth", "lockout": "lockout", "body_line": "hips", "hand_width": "hands", "flare": "elbows"}
 CAMERAS = ("side", "front", "oblique")  # the views a camera can be put in, in the order they are suggested
+NOWHERE = "no camera position judges them yet"
 
 
 def word(measure: str) -> str:
@@ -56,7 +57,7 @@ def camera_line(view: str, profile: Profile, short: bool = False) -> str:
     line = f"{view} view: judges {names}"
     if elsewhere:
         line += "; cannot judge " + " or ".join(
-            f"{', '.join(word(m) for m in ms)} ({f'put the camera {where}' if where else 'no camera position judges them yet'})"
+            f"{', '.join(word(m) for m in ms)} ({'put the camera ' + where if where else NOWHERE})"
             for where, ms in elsewhere.items())
     return line
 
