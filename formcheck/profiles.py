@@ -273,7 +273,41 @@ class TrainingPlan:
         "round_s": "article (advanced): 30 s of fast push-ups",
         "round_rest_s": "article (advanced): about a minute of rest between rounds",
         "round_repeats": "article (advanced): two or three times",
+        "knees": "article: whoever cannot keep the torso rigid does push-ups on the knees, torso still rigid",
     })
 
 
 PLAN = TrainingPlan()
+
+
+@dataclass(frozen=True)
+class SetRules:
+    """Where form breaks in a set, and how much the reps slowed (formcheck/judge/set_form.py; docs/sets.md)."""
+
+    # "Persists, not a lone bad rep": the break is the first rep with a fault beyond doubt that is followed by more,
+    # break_min_faulted of the break_window reps from it (it included) beyond doubt for the same fault. Not from a
+    # standard: the referee's rule (GUIDE.md: the call goes against the athlete only beyond reasonable doubt) applied
+    # to a run of reps, so one stray verdict, or two in four, never ends a set's good form. The reps just before the
+    # run whose readings are past the limit within their band (borderline on the bad side) join it. Set a priori,
+    # not tuned on clips; docs/sets.md gives what it finds on every shared clip.
+    break_window: int = 4
+    break_min_faulted: int = 3
+    # A set's start and end (trends, velocity loss) are the means over its first and last ends_reps reps; fewer than
+    # min_reps_for_trend reps give no slope and no velocity loss.
+    ends_reps: int = 3
+    min_reps_for_trend: int = 4
+    # Velocity loss: the fall in a rep's concentric (upward) speed from the set's first reps to its last, taken as
+    # 1 / time up (the same range of motion). Velocity-based training measures fatigue so: a 20% loss in a set is
+    # a moderate and 30-40% a high degree of fatigue (Sanchez-Medina & Gonzalez-Badillo 2011, Med Sci Sports Exerc
+    # 43(9):1725-1734, velocity loss against blood lactate and ammonia; Pareja-Blanco et al. 2017, Scand J Med Sci
+    # Sports 27(7):724-735, sets stopped at 20% against 40% loss).
+    velocity_loss_fatigue: float = 0.20
+    sources: dict = field(default_factory=lambda: {
+        "break_window": "formcheck: a fault beyond doubt in 3 of 4 reps persists (one stray verdict does not); "
+                        "readings just past the limit that lead into it belong to it",
+        "velocity_loss_fatigue": "velocity-based training: 20-30% velocity loss in a set marks real fatigue "
+                                 "(Sanchez-Medina & Gonzalez-Badillo 2011; Pareja-Blanco et al. 2017)",
+    })
+
+
+SET_RULES = SetRules()

@@ -3,6 +3,7 @@ newest-frame handoff; one-line errors; and (slow) the live path on real clips an
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import math
@@ -381,12 +382,10 @@ def _free_display() -> int:
     raise RuntimeError("no free X display number")
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed (apt-get install xvfb)")
-def test_real_window_under_xvfb_shows_the_overlay(tmp_path):
-    ImageGrab = pytest.importorskip("PIL.ImageGrab")
-
-    clip = _clip("tayyab_pushup2.mp4")
+@contextlib.contextmanager
+def xvfb_display():
+    """A private X display for the real window (Xvfb, stopped on the way out): yields its number and the
+    environment a child process needs to open windows on it."""
     n = _free_display()
     xvfb = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -397,6 +396,19 @@ def test_real_window_under_xvfb_shows_the_overlay(tmp_path):
             time.sleep(0.05)
         env = {**os.environ, "DISPLAY": f":{n}"}
         env.pop("WAYLAND_DISPLAY", None)
+        yield n, env
+    finally:
+        xvfb.terminate()
+        xvfb.wait(timeout=10)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed (apt-get install xvfb)")
+def test_real_window_under_xvfb_shows_the_overlay(tmp_path):
+    ImageGrab = pytest.importorskip("PIL.ImageGrab")
+
+    clip = _clip("tayyab_pushup2.mp4")
+    with xvfb_display() as (n, env):
         out = tmp_path / "live.json"
         live = subprocess.Popen([sys.executable, "-m", "formcheck", "live", "--source", str(clip), "--no-log",
                                  "--json", str(out)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
@@ -423,9 +435,6 @@ def test_real_window_under_xvfb_shows_the_overlay(tmp_path):
         assert "guidance: side view judges depth, lockout, hips; for hands: in front, on the floor" in seen + stdout
         if shutil.which("xdotool"):
             assert record["live"]["ended_by"] == "quit"
-    finally:
-        xvfb.terminate()
-        xvfb.wait(timeout=10)
     rgb = np.asarray(shot.convert("RGB")).astype(int)
     # The overlay's own colours: the green of the rep counter and body line, the cyan of the elbow arm (RGB).
     green = (np.abs(rgb - [34, 197, 94]).sum(axis=2) < 40).sum()

@@ -76,7 +76,8 @@ def test_report_from_track_has_verdict_plots_table_and_says_there_are_no_pixels(
     assert f'id="stat-reps">{s.reps}<' in html and f'id="stat-valid">{s.valid_reps}<' in html
     assert f"{s.view} view" in html
     assert html.count('<tr class="rep"') == s.reps
-    assert len(re.findall(r"<svg", html)) == 1 and "elbow angle" in html and "body line" in html
+    # the timeline, and one plot per set (docs/sets.md)
+    assert len(re.findall(r"<svg", html)) == 1 + len(analysis.sets) and "elbow angle" in html and "body line" in html
     assert "90° target" in html and "depth limit 105°" in html and "sag limit +0.06" in html
     assert 'id="no-pixels"' in html and "alvolate_push_up.track.npz" in html
     assert "<video" not in html

@@ -71,9 +71,30 @@ def print_analysis(analysis, path: str) -> None:
                       highlight=False)
     for line in s.guidance:
         console.print(f"camera: {line}", highlight=False)
+    print_sets(analysis.sets)
     people = analysis.people or {}
     if people.get("max_people", 0) > 1:
         console.print(f"{people['max_people']} people in view: followed {people.get('followed')}", highlight=False)
+
+
+def print_sets(sets) -> None:
+    """Per set: the summary line, where form broke and the trend that shows it, and the advice with its source."""
+    from formcheck.judge.set_form import summary_line
+
+    for s in sets:
+        if s.form is None:
+            continue
+        line = summary_line(s)
+        brk = s.form.form_breaks
+        if brk is not None:
+            ev = brk.evidence[0]
+            line += (f" — {fault_words(brk.faults[0])} from rep {brk.rep}" + (" (the first)" if brk.from_start else "")
+                     + f": {ev['measure'].replace('_', ' ')} {format_value(ev['code'], ev['held_mean'])} → "
+                     f"{format_value(ev['code'], ev['broken_mean'])} (limit {format_value(ev['code'], ev['threshold'])}"
+                     + (f", near it from rep {ev['near_from_rep']})" if ev["near_from_rep"] < brk.rep else ")"))
+        console.print(f"[bold]{line}[/]", highlight=False)
+        for a in s.form.advice:
+            console.print(f"  · {a.text} [dim]({a.source})[/]", highlight=False)
 
 
 @app.command()
@@ -223,6 +244,14 @@ def profiles() -> None:
             thr = prof.threshold(code)
             table.add_row(code, f"{thr.value:g}", thr.source)
         console.print(table)
+    from formcheck.profiles import SET_RULES as r
+
+    table = Table(title="sets: where form breaks, and fatigue (docs/sets.md)", title_justify="left")
+    for col in ("rule", "value", "source"):
+        table.add_column(col, justify="right" if col == "value" else "left")
+    table.add_row("persists", f"{r.break_min_faulted} of {r.break_window} reps", r.sources["break_window"])
+    table.add_row("velocity loss", f"{100 * r.velocity_loss_fatigue:.0f}%", r.sources["velocity_loss_fatigue"])
+    console.print(table)
 
 
 def _register_optional() -> None:

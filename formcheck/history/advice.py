@@ -206,7 +206,34 @@ def form_cue(sessions: Sequence[SessionRecord], today: date) -> Advice | None:
     return Advice("form_cue", f"{FAULT_WORDS[code]} in {n} of {a} reps last week: {CUES[code]}", RULE_VALID_REP)
 
 
-RULES: tuple[Rule, ...] = (rest_day, beginner_set, add_set, advanced_rounds, short_rest, long_rest, hips_sag_knees,
+def next_session(sessions: Sequence[SessionRecord], today: date) -> Advice | None:
+    """The next session's plan from where form broke in the last one's sets (issue 22): sets of about the reps form
+    held for, building to 12-15; with form held in every rep of 12 or more, one more set; with three, the rounds."""
+    trained = _trained(sessions, today)
+    known = [st for st in (trained[-1].sets if trained else ()) if st.form_held_reps is not None and st.n_reps]
+    if not known:
+        return None
+    held = [st.form_held_reps for st in known]
+    n = [st.n_reps for st in known]
+    sets = len(known)
+    last = f"form held for {' + '.join(map(str, held))} of {' + '.join(map(str, n))} reps last time"
+    lo, hi = BEGINNER_SET
+    if any(h < k for h, k in zip(held, n)):
+        target = max(1, min(max(held), hi))
+        return Advice("next_session", f"next session: {sets} set{'s' if sets > 1 else ''} of about {target} reps, "
+                                      f"finishing on your knees once form goes ({last})",
+                      RULE_BEGINNER if target < lo else RULE_KNEES)
+    if min(n) < lo:
+        return Advice("next_session", f"next session: {sets} set{'s' if sets > 1 else ''} of {min(n) + 1}-"
+                                      f"{min(n) + 2} reps, building to {lo}-{hi} ({last})", RULE_BEGINNER)
+    if sets < 3:
+        return Advice("next_session", f"next session: {sets + 1} sets of {min(min(n), hi)} reps, 30-60 s of rest "
+                                      f"between them ({last})", RULE_ADD_SET)
+    return Advice("next_session", f"next session: the advanced rounds, 30 s of fast push-ups, about a minute of "
+                                  f"rest, two or three times ({last})", RULE_ADVANCED)
+
+
+RULES: tuple[Rule, ...] = (next_session, rest_day, beginner_set, add_set, advanced_rounds, short_rest, long_rest, hips_sag_knees,
                            back_to_full, form_cue)
 
 

@@ -73,6 +73,7 @@ class SetRecord:
     end_s: float | None
     rest_before_s: float | None
     reps: tuple[RepRecord, ...] = ()
+    form_held_reps: int | None = None  # reps before form broke (all of them when it held); None: not recorded
 
     @property
     def n_reps(self) -> int:
@@ -195,8 +196,10 @@ def session_from_analysis(analysis: Mapping[str, Any], kind: str = "analyze", st
         members = [i for i in members if i not in claimed]
         claimed.update(members)
         reps = tuple(_rep(by_index[i], si, i) for i in members)
+        held = _num(raw_set.get("form_held_reps"))
         sets.append(SetRecord(si, _num(raw_set.get("start_s")), _num(raw_set.get("end_s")),
-                              _num(raw_set.get("rest_before_s")) if si else None, reps))
+                              _num(raw_set.get("rest_before_s")) if si else None, reps,
+                              None if held is None else int(held)))
     rest = [i for i in by_index if i not in claimed]
     if rest or not sets:
         si = len(sets)

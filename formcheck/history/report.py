@@ -33,6 +33,7 @@ class DayRow:
     main_fault_reps: int
     mean_rep_s: float | None  # tempo: mean time of one rep
     borderline_reps: int = 0  # reps with a borderline fault (within the measurement's uncertainty; not counted)
+    held_per_set: tuple[int | None, ...] = ()  # reps before form broke, per set (None: not recorded)
 
     @property
     def valid_share(self) -> float | None:
@@ -59,7 +60,8 @@ def day_rows(sessions: Sequence[SessionRecord]) -> list[DayRow]:
             reps_per_set=tuple(st.n_reps for st in sets),
             main_fault=main[0], main_fault_reps=main[1],
             mean_rep_s=sum(durations) / len(durations) if durations else None,
-            borderline_reps=sum(bool(r.borderline) and not r.uncertain for s in group for r in s.reps)))
+            borderline_reps=sum(bool(r.borderline) and not r.uncertain for s in group for r in s.reps),
+            held_per_set=tuple(st.form_held_reps for st in sets)))
     return rows
 
 
@@ -68,19 +70,28 @@ def day_table(rows: Sequence[DayRow]):
     from rich.table import Table
 
     table = Table(title="Training history", title_justify="left")
-    for name, justify in (("day", "left"), ("sess", "right"), ("sets", "right"), ("reps/set", "left"),
-                          ("reps", "right"), ("valid", "right"), ("border", "right"), ("knee", "right"),
-                          ("s/rep", "right"), ("main fault", "left")):
-        table.add_column(name, justify=justify, no_wrap=name != "main fault", min_width=8 if name == "reps/set" else None)
+    # With sets that recorded where form broke, each set reads "form held / reps" ("9/14 + 12/12").
+    held = any(h is not None for r in rows for h in r.held_per_set)
+    for name, justify in (("day", "left"), ("sess", "right"), ("sets", "right"),
+                          ("held/reps" if held else "reps/set", "left"), ("reps", "right"), ("valid", "right"),
+                          ("border", "right"), ("knee", "right"), ("s/rep", "right"), ("main fault", "left")):
+        table.add_column(name, justify=justify, no_wrap=name != "main fault",
+                         min_width=8 if name in ("reps/set", "held/reps") else None)
     for r in rows:
         share = "-" if r.valid_share is None else f"{r.valid_share:.0%}"
         fault = "-" if r.main_fault is None else \
             f"{FAULT_LABELS.get(r.main_fault, r.main_fault)} {r.main_fault_reps}/{r.reps}"
-        table.add_row(f"{r.day:%Y-%m-%d}", str(r.sessions), str(r.sets),
-                      " + ".join(map(str, r.reps_per_set)) or "-", str(r.reps), share, str(r.borderline_reps),
-                      str(r.knee_reps),
+        table.add_row(f"{r.day:%Y-%m-%d}", str(r.sessions), str(r.sets), _per_set(r), str(r.reps), share,
+                      str(r.borderline_reps), str(r.knee_reps),
                       "-" if r.mean_rep_s is None else f"{r.mean_rep_s:.1f}", fault)
     return table
+
+
+def _per_set(r: DayRow) -> str:
+    """Reps per set ("14 + 12"), or form-held reps over reps where recorded ("9/14 + 12/12")."""
+    if not r.reps_per_set:
+        return "-"
+    return " + ".join(str(n) if h is None else f"{h}/{n}" for h, n in zip(r.held_per_set, r.reps_per_set))
 
 
 def plot_history(sessions: Sequence[SessionRecord], path: str | os.PathLike | None = None) -> bytes:
@@ -95,18 +106,23 @@ def plot_history(sessions: Sequence[SessionRecord], path: str | os.PathLike | No
     ax_reps, ax_share = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
     by_day: dict[date, list[tuple[int, int]]] = {}
     for s in sorted(sessions, key=lambda s: s.started_at):
-        by_day.setdefault(s.day, []).extend((st.n_reps, st.valid_reps) for st in s.sets if st.n_reps)
+        by_day.setdefault(s.day, []).extend((st.n_reps, st.valid_reps, st.form_held_reps) for st in s.sets
+                                            if st.n_reps)
     max_sets = max((len(v) for v in by_day.values()), default=1) or 1
     width = 0.8 / max_sets
     colours = matplotlib.colormaps["tab10"]
     labelled: set[int] = set()
     for day, sets in by_day.items():
-        for k, (n, valid) in enumerate(sets):
+        for k, (n, valid, held) in enumerate(sets):
             x = mdates.date2num(day) - 0.4 + width * (k + 0.5)
             ax_reps.bar(x, n, width=width * 0.9, color="none", edgecolor=colours(k % 10), linewidth=1.2)
             ax_reps.bar(x, valid, width=width * 0.9, color=colours(k % 10), alpha=0.8,
                         label=None if k in labelled else f"set {k + 1}")
             labelled.add(k)
+            if held is not None:  # where form broke in the set: a black bar across it
+                ax_reps.plot([x - width * 0.45, x + width * 0.45], [held, held], color="black", linewidth=2.2,
+                             label=None if -1 in labelled else "form held up to here")
+                labelled.add(-1)
     ax_reps.axhspan(12, 15, color="green", alpha=0.08, label="12-15 (one set for beginners)")
     ax_reps.set_ylabel("reps per set\n(filled: valid)")
     ax_reps.legend(loc="upper left", fontsize="small", ncols=4)

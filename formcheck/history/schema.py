@@ -43,5 +43,9 @@ _V3 = (
     # faults within the measurement's uncertainty of their threshold (issue 13): kept apart, not counted
     "ALTER TABLE reps ADD COLUMN borderline TEXT NOT NULL DEFAULT ''",
 )
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+_V4 = (
+    # reps of each set before form broke (issue 22; judge/set_form.py); NULL for sessions recorded before
+    "ALTER TABLE sets ADD COLUMN form_held_reps INTEGER",
+)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)

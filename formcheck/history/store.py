@@ -235,8 +235,9 @@ class HistoryStore:
                  s.profile, s.model, s.view, s.reps_total, s.valid_total, s.knee_total, analysis_text,
                  _formcheck_version()))
             sid = int(cur.lastrowid)
-            conn.executemany("INSERT INTO sets VALUES (?,?,?,?,?)",
-                             [(sid, st.index, st.start_s, st.end_s, st.rest_before_s) for st in s.sets])
+            conn.executemany("INSERT INTO sets (session_id, idx, start_s, end_s, rest_before_s, form_held_reps) "
+                             "VALUES (?,?,?,?,?,?)", [(sid, st.index, st.start_s, st.end_s, st.rest_before_s,
+                                                       st.form_held_reps) for st in s.sets])
             conn.executemany(
                 "INSERT OR REPLACE INTO reps VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(sid, r.index, r.set_index, r.start_s, r.bottom_s, r.end_s, r.min_elbow_deg, r.top_elbow_deg,
@@ -345,7 +346,7 @@ class HistoryStore:
                 sid = row["id"]
                 session_sets = tuple(
                     SetRecord(st["idx"], st["start_s"], st["end_s"], st["rest_before_s"],
-                              tuple(reps.get((sid, st["idx"]), ())))
+                              tuple(reps.get((sid, st["idx"]), ())), st["form_held_reps"])
                     for st in sets.get(sid, ()))
                 out.append(SessionRecord(
                     started_at=datetime.fromisoformat(row["started_at"]), kind=row["kind"], source=row["source"],

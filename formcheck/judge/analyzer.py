@@ -15,13 +15,15 @@ from formcheck.judge.rep_checks import not_a_pushup, rep_view
 from formcheck.judge.rep_measures import measure_rep
 from formcheck.judge.reps import Phase, RepCounter, RepEvent, RepSpan
 from formcheck.judge.results import Analysis, Rep
+from formcheck.judge.set_form import judge_sets
+from formcheck.judge.sets import RepSet, SetTracker
 from formcheck.judge.summary import summarise
 from formcheck.judge.verdicts import verdict
 from formcheck.measure.frame import FrameMeasures
 from formcheck.measure.measurer import FrameMeasurer
 from formcheck.measure.table import FrameTable
 from formcheck.pose.track import PoseFrame, PoseTrack
-from formcheck.profiles import ARTICLE, Profile
+from formcheck.profiles import ARTICLE, PLAN, Profile, TrainingPlan
 
 
 @dataclass
@@ -39,10 +41,16 @@ class FrameUpdate:
 
 
 class Analyzer:
-    """Streaming analysis of one person's pose frames against a profile."""
+    """Streaming analysis of one person's pose frames against a profile.
 
-    def __init__(self, profile: Profile = ARTICLE, width: int = 1, height: int = 1):
+    It groups its reps into sets as it goes (`sets`), unless `track_sets` is False: the live coach keeps the
+    tracker itself, to let a rounds plan open and close them."""
+
+    def __init__(self, profile: Profile = ARTICLE, width: int = 1, height: int = 1, plan: TrainingPlan = PLAN,
+                 track_sets: bool = True):
         self.profile = profile
+        self.plan = plan
+        self.sets = SetTracker(plan) if track_sets else None
         self.measurer = FrameMeasurer(profile, width, height)
         self.table = FrameTable()
         self.counter = RepCounter(profile)
@@ -60,8 +68,11 @@ class Analyzer:
         events = self.counter.interrupt(m.t) if f.cut else []
         events += self.counter.feed(index, m.t, height, f.in_position)
         new_reps = self._handle(events)
-        return FrameUpdate(m, self.counter.phase, f.view, self.completed, new_reps, events,
-                           f.in_position or self.counter.phase != Phase.OUT, f.elbow_arm)
+        update = FrameUpdate(m, self.counter.phase, f.view, self.completed, new_reps, events,
+                             f.in_position or self.counter.phase != Phase.OUT, f.elbow_arm)
+        if self.sets is not None:
+            self.sets.feed(update)
+        return update
 
     def _rep_height(self, view: str, world_height: float, image_height: float) -> float:
         """The counter's signal: the world shoulder height from the side, the image one from the front and obliquely.
@@ -109,13 +120,26 @@ class Analyzer:
 
     def finish(self) -> list[Rep]:
         t = self.table.column("t")[-1] if len(self.table) else 0.0
-        return self._handle(self.counter.finish(t))
+        final = self._handle(self.counter.finish(t))
+        if self.sets is not None:
+            self.sets.finish(final)
+        return final
 
-    def result(self, source: dict | None = None, model: str = "", people: dict | None = None) -> Analysis:
-        """The analysis so far (call finish() first at the end of a stream)."""
+    def result(self, source: dict | None = None, model: str = "", people: dict | None = None,
+               sets: list[RepSet] | None = None) -> Analysis:
+        """The analysis so far (call finish() first at the end of a stream); `sets`: the live coach's own."""
+        if sets is None:
+            sets = self.sets.all_sets() if self.sets is not None else []
         return Analysis(source=dict(source or {}), model=model, profile=self.profile.name,
                         summary=summarise(self.reps, self.table, self.profile), reps=list(self.reps),
-                        frames=self.table, people=dict(people or {}), incomplete=list(self.incomplete))
+                        frames=self.table, people=dict(people or {}), incomplete=list(self.incomplete),
+                        sets=judge_sets(sets, self.reps, self.profile, self.plan, frame_dt=self.frame_dt()))
+
+    def frame_dt(self) -> float:
+        """The analysed frames' typical interval (the timing error of a rep's phases)."""
+        t = self.table.column("t")
+        gaps = sorted(b - a for a, b in zip(t, t[1:]) if b > a)
+        return gaps[len(gaps) // 2] if gaps else 1 / 15
 
 
 def judge_rep(index: int, span: RepSpan, rows: FrameTable, view: str, profile: Profile) -> Rep:

@@ -98,8 +98,9 @@ class Analysis:
     frames: FrameTable = field(default_factory=FrameTable)  # one row per analysed frame (measure.table)
     people: dict = field(default_factory=dict)
     incomplete: list[dict] = field(default_factory=list)  # descents that never came back up (e.g. clip ends)
+    sets: list = field(default_factory=list)  # judge.sets.RepSet, each with its form judged (judge.set_form)
 
     def to_dict(self) -> dict:
         return {"source": self.source, "model": self.model, "profile": self.profile,
                 "summary": asdict(self.summary), "reps": [r.to_dict() for r in self.reps],
-                "people": self.people, "incomplete": self.incomplete}
+                "sets": [s.to_dict() for s in self.sets], "people": self.people, "incomplete": self.incomplete}

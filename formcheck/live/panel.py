@@ -27,6 +27,8 @@ class LiveView:
     plan: PlanState | None = None
     guidance: str = ""
     cue: str = ""  # the last rep's most important cue (also in the banner)
+    form_alert: str = ""  # the set in progress broke form (judge.set_form): what to do
+    set_summary: str = ""  # the last set closed: "set 2: 14 reps, form held for 9, slowed 40%"
     fps: float = 0.0
     dropped: int = 0
     paused: bool = False
@@ -81,9 +83,13 @@ def _draw_panel(img: np.ndarray, view: LiveView, banner_shown: bool, plan: Train
         word = "rep" if view.set_reps == 1 else "reps"
         lines.append((f"SET {n}: {view.set_reps} {word}", st.font * 1.1, color, st.thick + 1, FONT_BOLD))
         lines.append((f"target {lo}-{hi} reps", st.small, GREY, max(1, st.thick - 1), FONT))
+    if view.form_alert:
+        lines.append((view.form_alert, st.small, RED, max(1, st.thick - 1), FONT_BOLD))
     if view.done_sets:
         reps = ", ".join(str(len(s.reps)) for s in view.done_sets[-6:])
         lines.append((f"sets done: {reps}", st.small, GREY, 1, FONT))
+    if view.set_summary:
+        lines.append((view.set_summary, st.small, WHITE, 1, FONT))
     lines.append((f"{view.fps:.0f} fps, {view.dropped} dropped", st.small * 0.9, GREY, 1, FONT))
 
     sizes = [text_size(t, s, th, f) for t, s, _, th, f in lines]

@@ -30,6 +30,7 @@ from formcheck.outputs.writers import _clean, atomic_write_text
 from .capture import LiveCapture
 from formcheck.faults import words as fault_words
 from .cues import CueLimiter, GuidanceVoice, by_severity, cue_text, guidance
+from formcheck.judge.set_form import break_cue, find_break, judge_sets, summary_line
 from .panel import LiveView
 from .sets import RoundsPlan, SetTracker
 from .window import LiveWindow
@@ -100,8 +101,11 @@ class _Coach:
     """The per-session analysis state that `r` resets (with the window's count): analyzer, sets, plan, cues."""
 
     def __init__(self, opts: LiveOptions, width: int, height: int):
-        self.analyzer = Analyzer(opts.profile, width, height)
+        self.analyzer = Analyzer(opts.profile, width, height, opts.plan, track_sets=False)  # the sets are ours
         self.sets = SetTracker(opts.plan)
+        self.form_alert = ""  # the set in progress has broken form: the cue, until the set ends
+        self.set_summary = ""  # the last closed set, in one line
+        self._broke: set[int] = set()  # sets whose break was cued
         self.plan = RoundsPlan(self.sets, opts.rounds_s, None, opts.repeats, opts.plan) if opts.rounds_s else None
         self.cues = CueLimiter()
         self.voice_guidance = GuidanceVoice()
@@ -255,6 +259,7 @@ class LiveSession:
                 if ev in ("rest", "done") and coach.sets.sets and coach.sets.sets[-1].round is not None:
                     s = coach.sets.sets[-1]
                     line = f"round {s.round} done: {len(s.reps)} reps, {s.valid} valid; " + line
+                    coach.set_summary, coach.form_alert = self._set_summary(s), ""
                 self.out(f"plan: {line}")
                 self._say(line)
         for ev in update.events:
@@ -271,10 +276,14 @@ class LiveSession:
                 if cue.speak:
                     self._say(cue.text)
         coach.sets.feed(update)
+        self._form_break(t)
         for ev in coach.sets.events:
             if ev == "set_close" and coach.sets.sets:
                 s = coach.sets.sets[-1]
                 self.out(f"{t:7.1f}s  set {s.index} done: {len(s.reps)} reps, {s.valid} valid")
+                coach.set_summary = self._set_summary(s)
+                coach.form_alert = ""
+                self.out(f"{t:7.1f}s  {coach.set_summary}")
             elif ev == "set_open" and coach.sets.current is not None:
                 s = coach.sets.current
                 rest = "" if s.rest_before_s is None else f" after {s.rest_before_s:.0f} s of rest"
@@ -286,6 +295,26 @@ class LiveSession:
             self.out(f"{t:7.1f}s  guidance: {said}")
             self._say(said)
         coach.guidance = text
+
+    def _form_break(self, t: float) -> None:
+        """One cue when form starts to break in the set in progress: the set's rule on its reps so far."""
+        coach, cur = self.coach, self.coach.sets.current
+        if cur is None or cur.index in coach._broke:
+            return
+        by_index = {r.index: r for r in coach.analyzer.reps}
+        brk = find_break([by_index[i] for i in cur.reps if i in by_index], self.opts.profile)
+        if brk is None:
+            return
+        coach._broke.add(cur.index)
+        coach.form_alert = break_cue(brk)
+        self.out(f"{t:7.1f}s  form breaks from rep {brk.rep}: \"{coach.form_alert}\"")
+        self._say(coach.form_alert)
+
+    def _set_summary(self, s) -> str:
+        """'set 2: 14 reps, form held for 9, slowed 40%' for a set just closed."""
+        judged, = judge_sets([s], self.coach.analyzer.reps, self.opts.profile, self.opts.plan,
+                             frame_dt=self.coach.analyzer.frame_dt())
+        return summary_line(judged)
 
     def _say(self, text: str) -> None:
         if self.speaker is not None:
@@ -301,6 +330,7 @@ class LiveSession:
                         done_sets=list(coach.sets.sets), rest=None if pending else coach.sets.rest(),
                         plan=coach.plan.state(update.measures.t) if coach.plan is not None else None,
                         guidance=coach.guidance, cue=coach.last_cue, fps=self.stats.fps(),
+                        form_alert=coach.form_alert if cur is not None else "", set_summary=coach.set_summary,
                         dropped=self.capture.dropped, source=self.capture.name)
 
     def _reset(self) -> None:
@@ -315,19 +345,18 @@ class LiveSession:
     def _finish(self, ended_by: str, message: str, started: datetime) -> LiveResult:
         coach, cap = self.coach, self.capture
         final = coach.analyzer.finish()
-        if final:
-            coach.sets.t = max(coach.sets.t, max(r.end_s for r in final))
-            for rep in final:
-                coach.sets.add_rep(rep.index, rep.start_s, rep.end_s, bool(rep.valid))
-                self.out(f"   end   rep {rep.index}: " + _verdict(rep))
-        coach.sets.finish()
+        for rep in final:
+            self.out(f"   end   rep {rep.index}: " + _verdict(rep))
+        open_set = coach.sets.current
+        sets = coach.sets.finish(final)
         source = {"path": f"camera:{cap.camera}" if cap.source is None else str(cap.source), "fps": round(cap.fps, 3),
                   "width": cap.width, "height": cap.height, "live": True, "frames_captured": cap.captured,
                   "frames_read": self.stats.processed, "frames_dropped": cap.dropped}
         analysis = coach.analyzer.result(source=source, model=self.estimator.spec.name,
-                                         people=self.estimator.people_note())
+                                         people=self.estimator.people_note(), sets=sets)
+        if open_set is not None and analysis.sets and analysis.sets[-1].index == open_set.index:
+            self.out(f"   end   {summary_line(analysis.sets[-1])}")  # the set the session's end closed
         record = analysis.to_dict()
-        record["sets"] = coach.sets.to_list()
         live = {"started_at": started.isoformat(timespec="seconds"), "ended_by": ended_by,
                 "duration_s": round(cap.clock.now(), 2), "resets": self.resets, **self.stats.summary(),
                 "frames_dropped": cap.dropped}

@@ -24,6 +24,7 @@ from formcheck.judge.results import Analysis, Rep
 from formcheck.outputs.writers import atomic_write_text
 from .capture import ReportCapture, Thumbnail, severity, worst_evidence
 from .plots import index_svg, timeline_svg
+from .set_plots import set_svg
 from formcheck.measure.views import POLICIES
 
 FAULT_TITLES = {f.code: f.title for f in FAULTS}
@@ -160,6 +161,7 @@ def report_context(analysis: Analysis, thumbnails: Mapping[int, Thumbnail] | Non
         "video": video,
         "video_note": video_note,
         "timeline": timeline,
+        "sets": [_set_card(st, analysis.reps, prof) for st in analysis.sets if st.form is not None],
         "timeline_json": json.dumps({"t0": timeline.t0, "t1": timeline.t1, "left": timeline.left,
                                      "right": timeline.right} if timeline else None),
         "profile": {"name": prof.name, "description": prof.description},
@@ -169,6 +171,27 @@ def report_context(analysis: Analysis, thumbnails: Mapping[int, Thumbnail] | Non
                  if src.get("width") else None, "model": analysis.model or None,
                  "people": people.get("max_people")},
     }
+
+
+def _set_card(s, reps: list[Rep], profile: Profile) -> dict:
+    """One set in the report: its summary line, where form broke, the plot, and the advice with sources."""
+    from formcheck.judge.set_form import summary_line
+
+    brk = s.form.form_breaks
+    note = ""
+    if brk is not None:
+        ev = brk.evidence[0]
+        note = (f"{FAULT_TITLES.get(brk.faults[0], brk.faults[0])} from rep {brk.rep} on ({len(ev['faulted_reps'])} "
+                f"of the {ev['reps_after']} reps from it beyond doubt): {ev['measure'].replace('_', ' ')} "
+                f"{fmt_value(ev['code'], ev['held_mean'])} while form held, {fmt_value(ev['code'], ev['broken_mean'])} "
+                f"after, limit {fmt_value(ev['code'], ev['threshold'])}"
+                + (f"; near the limit from rep {ev['near_from_rep']}" if ev["near_from_rep"] < brk.rep else ""))
+    tempo = s.form.tempo
+    speed = ("" if tempo.velocity_loss is None else
+             f"velocity loss {100 * tempo.velocity_loss:.0f}% ± {100 * tempo.velocity_loss_band:.0f}% from the first "
+             "reps to the last" + (" (real fatigue)" if tempo.fatigue else ""))
+    return {"index": s.index, "line": summary_line(s), "note": note, "speed": speed,
+            "svg": set_svg(s, reps, profile), "advice": [a.to_dict() for a in s.form.advice]}
 
 
 def _env():
