@@ -181,7 +181,9 @@ def read_depth(r: RepFrames) -> Reading:
 def read_lockout(r: RepFrames) -> Reading:
     """The elbow angle at the top after the rep's bottom."""
     near = r.near(r.turn.top_t)
-    return Reading(r.turn.top_deg, r.turn.top_t, near, jitter(r.rows.array("elbow_deg")[near]))
+    # A rep the stream cut on its way up (reps.RepSpan.cut_short) has no top to read: not assessable.
+    return Reading(r.turn.top_deg, r.turn.top_t, near, jitter(r.rows.array("elbow_deg")[near]),
+                   seen=not r.span.cut_short)
 
 
 def read_body_line(r: RepFrames) -> Reading:
