@@ -3,6 +3,10 @@
     python benchmarks/accuracy.py                       # the videos in ../shared/clips (runs the pose model)
     python benchmarks/accuracy.py --tracks samples/real # the bundled landmark tracks (seconds, no model)
     python benchmarks/accuracy.py --model lite --analysis-fps 15 --save-tracks /tmp/lite   # pose once, re-score later
+    python benchmarks/accuracy.py --clips ../shared/clips-front ../shared/clips-pushfit/rep-labels.json \
+        --tracks /tmp/snap/after-video/tracks   # several label sets scored together; a folder: its labels.json
+
+Tracks are found as NAME.track.npz or FOLDER__NAME.track.npz (as scripts/snapshot_outputs.py saves them).
 
 Scoring follows labels.json's `about`: an uncertain count is scored within one, a certain one exactly. Then the
 batch's figures (formcheck/batch/evaluate.py): reps matched in time against the labelled bottoms (precision, recall)
@@ -26,7 +30,8 @@ from formcheck.batch.evaluate import compute_metrics, entry, headline  # noqa: E
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--clips", type=Path, default=ROOT.parent / "shared" / "clips")
+    ap.add_argument("--clips", type=Path, nargs="+", default=[ROOT.parent / "shared" / "clips"],
+                    help="clip folders (their labels.json) or label files (e.g. clips-pushfit/rep-labels.json)")
     ap.add_argument("--tracks", type=Path, default=None, help="score saved tracks (NAME.track.npz) instead of videos")
     ap.add_argument("--profile", default="article")
     ap.add_argument("--json", type=Path, default=None, help="write the per-clip rows here")
@@ -37,21 +42,25 @@ def main() -> int:
     ap.add_argument("--save-tracks", type=Path, default=None,
                     help="videos: also save each clip's track here (NAME.track.npz), to re-score with --tracks")
     args = ap.parse_args()
-    labels = json.loads((args.clips / "labels.json").read_text())["clips"]
+    labels = {}
+    for source in args.clips:
+        file = source if source.is_file() else source / "labels.json"
+        labels.update({(file.parent, name): label for name, label in json.loads(file.read_text())["clips"].items()})
 
     rows, entries = [], []
     print(f"{'clip':26s} {'label':>6s} {'got':>4s} {'valid':>5s} {'knee':>4s} {'view':8s} {'score':6s} faults (got | label)")
-    for name, label in sorted(labels.items()):
+    for (folder, name), label in sorted(labels.items()):
         start = time.perf_counter()
         if args.tracks:
-            path = args.tracks / (Path(name).stem + ".track.npz")
-            analysis = analyze_track_file(path, args.profile)
+            stem = Path(name).stem
+            own = args.tracks / f"{folder.name}__{stem}.track.npz"
+            analysis = analyze_track_file(own if own.exists() else args.tracks / f"{stem}.track.npz", args.profile)
         else:
             save = None
             if args.save_tracks:
                 args.save_tracks.mkdir(parents=True, exist_ok=True)
                 save = args.save_tracks / (Path(name).stem + ".track.npz")
-            analysis = analyze_video(args.clips / name, args.profile, args.model, analysis_fps=args.analysis_fps,
+            analysis = analyze_video(folder / name, args.profile, args.model, analysis_fps=args.analysis_fps,
                                      num_poses=args.people, workers=args.workers, save_track=save)
         s = analysis.summary
         truth = label["reps"]
@@ -60,7 +69,7 @@ def main() -> int:
         else:
             diff = abs(s.reps - truth)
             score = "ok" if diff <= (1 if label["reps_uncertain"] else 0) else ("off1" if diff == 1 else f"off{diff}")
-        entries.append(entry(name, name, label, s.status, analysis.to_dict()))
+        entries.append(entry(f"{folder.name}/{name}", name, label, s.status, analysis.to_dict()))
         label_faults = {f"{i}:{','.join(v)}" for i, v in (label.get("rep_faults") or {}).items()}
         got_faults = {f"{r.index}:{','.join(r.faults)}" for r in analysis.reps if r.faults}
         rows.append({"clip": name, "label": truth, "uncertain": label["reps_uncertain"], "got": s.reps,

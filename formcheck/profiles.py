@@ -159,6 +159,18 @@ class Profile:
     oblique_elbow_out_error: float = 0.34
     # Joints the landmarker is unsure of: mean visibility of the key joints below this is not judged.
     min_visibility: float = 0.5
+    # A measure that needs a joint pair beyond the shoulders, elbows and hips (ankles for the body line, wrists for
+    # the hands: formcheck/measure/in_view.py) is read from the frames that show it in the picture, and only when
+    # they are at least this share of the frames it is read over; otherwise from the joints in view (the body line
+    # from the knees) or not at all. Not a fitted figure: "most of the movement", as rep_min_in_position_share.
+    joints_in_view_min_share: float = 0.5
+    # A joint pair that left the picture counts as out until it has stayed in this long (measure/in_view.py): a
+    # landmarker guessing cut-off feet puts them just inside the picture for runs of up to 1.3 s (../shared
+    # tayyab_pushup cropped at the shins and re-posed; the same crop of tayyab_pushup2 and v1kramb_good-pushup: runs of
+    # up to 0.3 s), and with those ankles taken as seen, its reps read as knee push-ups. Longer than those runs,
+    # shorter than a set's first rep after the person steps into the picture.
+    # joint_out_hold_s chosen on: tayyab_pushup.
+    joint_out_hold_s: float = 2.0
     # Reps are counted on the shoulders' height above the hands, in upper-arm lengths (about 2 at the top of a
     # floor push-up, 1 with the elbows at 90 degrees): it reads the same from any side, where image elbow angles
     # are foreshortened. A rep is a dip of at least this much from the top and back (hysteresis); smaller wiggles
@@ -179,8 +191,16 @@ class Profile:
     # The clap push-ups are shared omartarek_pushup's (with the rendered narrow_3_front for the lifted wrists):
     # hand_anchor_s chosen on: omartarek_pushup.
     # arm_scale_s chosen on: apka_pushups.
+    # An arm cannot grow: its image length held at arm_scale_jump times that reference or more for cut_confirm_s is
+    # the camera coming closer (a zoom, or a cut to a closer shot), and the signal starts afresh as after a cut. On
+    # the 87 shared tracks the largest length held for 0.3 s over the reference, outside a zoom, is 1.28 (the end of
+    # joelo_pushup, the person moving about; 1.21 next); the one zoom, tranhieu_push_up's cut to a closer shot at
+    # 3.5 s (missed by the position rule at 15 samples/s: the torso moved 0.15 of the frame in 0.08 s, under
+    # max_torso_speed), holds 1.47. One zoom is all the labelled data has: no held-out figure.
+    # arm_scale_jump chosen on: clips/*, clips-front/*, clips-pushfit/*.
     hand_anchor_s: float = 1.0
     arm_scale_s: float = 2.0
+    arm_scale_jump: float = 1.35
     arm_scale_quantile: float = 0.9
     # The rep ends when the shoulders have come back up by this share of the descent.
     rep_return_share: float = 0.6

@@ -20,11 +20,11 @@ import pytest
 
 from formcheck.judge.analyzer import FrameUpdate
 from formcheck.live.capture import Captured, LatestSlot
-from formcheck.live.cues import (FRONT_VIEW, NOT_FOUND, OUT_OF_FRAME, SIDE_VIEW, CueLimiter, GuidanceVoice, by_severity,
-                                 guidance)
+from formcheck.judge.guidance import camera_line
+from formcheck.live.cues import (FEET_OUT, NOT_FOUND, OUT_OF_FRAME, CueLimiter, GuidanceVoice, by_severity, guidance)
 from formcheck.live.sets import RoundsPlan, SetTracker, in_position, parse_rounds
 from formcheck.measure.frame import FrameMeasures
-from formcheck.profiles import PLAN
+from formcheck.profiles import ARTICLE, PLAN
 from formcheck.judge.reps import Phase
 from formcheck.judge.results import Rep
 from formcheck.pose.track import PoseFrame
@@ -211,16 +211,26 @@ def _pose(found=True, width=640, height=360, shift=(0.0, 0.0)) -> PoseFrame:
 def test_guidance_for_the_camera():
     assert guidance(_pose(False), update(0.0, found=False), 640, 360) == NOT_FOUND
     assert guidance(_pose(shift=(700.0, 0.0)), update(0.0), 640, 360) == OUT_OF_FRAME
-    assert guidance(_pose(), update(0.0, view="front"), 640, 360) == FRONT_VIEW
-    assert guidance(_pose(), update(0.0, view="side"), 640, 360) == ""
-    assert guidance(_pose(), update(0.0, view="side", in_plank=False), 640, 360, resting=True) == SIDE_VIEW
+    feet_out = _pose()
+    feet_out.image[[27, 28], 0] = 700.0  # only the ankles beyond the right edge
+    assert guidance(feet_out, update(0.0), 640, 360) == FEET_OUT
+    # What the camera judges, from the first rep (the view is known by then) and while resting; nothing before.
+    assert guidance(_pose(), update(0.0, view="front"), 640, 360) == ""
+    front = guidance(_pose(), update(0.0, view="front", completed=1), 640, 360)
+    assert front == camera_line("front", ARTICLE, short=True)
+    assert front.startswith("front view judges depth, hands, elbows; for lockout, hips: side on, hip height")
+    assert guidance(_pose(), update(0.0, view="side", completed=2), 640, 360).startswith(
+        "side view judges depth, lockout, hips; for hands, elbows: in front, on the floor")
+    assert guidance(_pose(), update(0.0, view="side", completed=9), 640, 360) == ""  # not through the whole set
+    resting = guidance(_pose(), update(0.0, view="side", in_plank=False, completed=9), 640, 360, resting=True)
+    assert resting == camera_line("side", ARTICLE, short=True)
 
 
 def test_live_reads_the_analyzers_position_not_the_frames_plank_test():
     """A front view's folded legs fail the frame's plank test while the analyzer counts: the coach, like the
     overlay, goes by the analyzer's word."""
-    counting = dataclasses.replace(update(0.0, view="front", in_plank=False), in_position=True)
-    assert guidance(_pose(), counting, 640, 360) == FRONT_VIEW and in_position(counting)
+    counting = dataclasses.replace(update(0.0, view="front", in_plank=False, completed=1), in_position=True)
+    assert guidance(_pose(), counting, 640, 360) == camera_line("front", ARTICLE, short=True) and in_position(counting)
     standing = dataclasses.replace(update(0.0, view="front"), in_position=False, phase=Phase.OUT)
     assert guidance(_pose(), standing, 640, 360) == "" and not in_position(standing)
 
@@ -421,6 +431,8 @@ def test_real_window_under_xvfb_shows_the_overlay(tmp_path):
         assert live.returncode == 0, stderr
         record = json.loads(out.read_text())
         assert record["live"]["ended_by"] in ("quit", "end_of_source")
+        # The camera guidance from the first reps (judge/guidance.py), said and shown in the window's strip.
+        assert "guidance: side view judges depth, lockout, hips; for hands, elbows: in front, on the floor" in seen + stdout
         if shutil.which("xdotool"):
             assert record["live"]["ended_by"] == "quit"
     rgb = np.asarray(shot.convert("RGB")).astype(int)

@@ -95,6 +95,9 @@ def test_report_context_marks_faults_and_what_the_view_cannot_judge():
     ctx = report_context(analysis)
     assert ctx["view"] == "side"
     assert {f["code"] for f in ctx["not_assessable"]} >= {"HANDS_TOO_NARROW", "ELBOWS_FLARED"}
+    # What the camera judges and where to put it for the rest, from the view policy (judge/guidance.py).
+    assert ctx["camera"][0].startswith("side view: judges depth, lockout, hips; cannot judge hands, elbows (put the camera "
+                                       "in front, on the floor")
     for row, rep in zip(ctx["reps"], analysis.reps):
         assert row["cells"]["hands"]["state"] == "na" and row["cells"]["flare"]["state"] == "na"
         assert (row["cells"]["depth"]["state"] == "bad") == ("SHALLOW_DEPTH" in rep.faults)
@@ -256,6 +259,9 @@ def test_report_in_headless_chromium(tmp_path):
             assert state["duration"] > 5 and state["w"] > 0
             assert state["reps"] == analysis.summary.reps
             assert state["imgs"] and all(w > 0 for w in state["imgs"])
+            camera = page.locator("#camera li").all_inner_texts()
+            assert camera == [f"Camera: {line}" for line in analysis.summary.guidance] and page.locator(
+                "#camera").is_visible() and camera[0].startswith("Camera: side view: judges depth, lockout, hips")
             # Clicking a rep seeks the video to it.
             page.click("tr.rep:nth-child(2)")
             page.wait_for_function(f"() => Math.abs(document.querySelector('video').currentTime - "

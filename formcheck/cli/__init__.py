@@ -69,6 +69,8 @@ def print_analysis(analysis, path: str) -> None:
     if s.not_assessable:
         console.print(f"not assessable from this view: {', '.join(fault_words(c) for c in s.not_assessable)}",
                       highlight=False)
+    for line in s.guidance:
+        console.print(f"camera: {line}", highlight=False)
     print_sets(analysis.sets)
     people = analysis.people or {}
     if people.get("max_people", 0) > 1:
@@ -370,10 +372,12 @@ def main() -> None:
                   highlight=False, soft_wrap=True)
         sys.exit(2)
     if code == 130 and _Interrupt.pressed:  # a batch stopped by Ctrl-C has said so itself, with what it saved
-        from formcheck.pose.quiet import restore_stderr
+        from formcheck.pose.quiet import mute_stderr, restore_stderr
 
         restore_stderr()  # in case Ctrl-C came while native logging was silenced
         err.print("interrupted", highlight=False)
+        err.file.flush()
+        mute_stderr()
     if code == 130:
         _forget_caught_interrupt()
     sys.exit(code if isinstance(code, int) else 0)

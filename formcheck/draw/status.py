@@ -10,9 +10,7 @@ import numpy as np
 
 from formcheck.draw.state import DrawState
 from formcheck.draw.style import AA, AMBER, GREEN, GREY, RED, WHITE, Style, panel, put_text, text_size
-from formcheck.measure.views import POLICIES
-
-VIEW_JUDGES = {name: p.overlay for name, p in POLICIES.items()}
+from formcheck.judge.guidance import judges_words
 
 
 def status_of(state: DrawState) -> tuple[str, tuple]:
@@ -34,7 +32,7 @@ class Status:
         status, color = status_of(state)
         view = state.update.view if state.pose.found else "unknown"
         title = f"{view} view" if view != "unknown" else "view: ?"
-        sub = VIEW_JUDGES.get(view, "")
+        sub = judges_words(view, state.profile)  # from the view policy: follows what a view learns to judge
         pad, m = st.px(12), st.px(14)
         t1w, t1h, _ = text_size(title.upper(), st.small, max(1, st.thick - 1))
         t2w, t2h, _ = text_size(sub, st.small, 1)

@@ -10,6 +10,7 @@ In: `PoseFrame`s (one at a time, live) or a `PoseTrack` (a whole clip), and a `P
     rep_measures.py  one rep's rows of the per-frame table -> a reading per measure, with its uncertainty band
     verdicts.py      one rep's readings against the profile and the fault table: fault, borderline, not assessable
     summary.py       the summary over the reps and the table
+    guidance.py      what the camera judges, where to put it for the rest, joints out of view: one line each
     sets.py          reps grouped into sets by the rests between them (files and live share the tracker)
     set_form.py      per set: the rep from which form breaks, trends, tempo and velocity loss (docs/sets.md)
     set_advice.py    the article's plan applied to one set, each line with its source

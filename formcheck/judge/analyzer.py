@@ -137,7 +137,7 @@ class Analyzer:
         if sets is None:
             sets = self.sets.all_sets() if self.sets is not None else []
         return Analysis(source=dict(source or {}), model=model, profile=self.profile.name,
-                        summary=summarise(self.reps, self.table), reps=list(self.reps),
+                        summary=summarise(self.reps, self.table, self.profile), reps=list(self.reps),
                         frames=self.table, people=dict(people or {}), incomplete=list(self.incomplete),
                         sets=judge_sets(sets, self.reps, self.profile, self.plan, frame_dt=self.frame_dt()))
 

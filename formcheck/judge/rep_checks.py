@@ -21,7 +21,10 @@ def rep_view(rows: FrameTable) -> str:
 
 def not_a_pushup(rows: FrameTable, view: str, p: Profile) -> str:
     """Why a rep's rows (the counter's span) are not a push-up rep ('' when they are)."""
-    in_position = sum(rows.column("in_position")) / max(len(rows), 1)
+    # Over the frames the person was seen in: a frame without a pose (the landmarker lost a small figure at the
+    # bottom) is no evidence of being out of position.
+    seen = [pos for pos, found in zip(rows.column("in_position"), rows.column("found")) if found]
+    in_position = sum(seen) / max(len(seen), 1)
     if in_position < p.rep_min_in_position_share:
         return f"out of push-up position for {100 * (1 - in_position):.0f}% of the movement"
     # Any reading of the elbow will do: the view's own, the image and world angles, and the bend implied by the

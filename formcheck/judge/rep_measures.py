@@ -51,6 +51,9 @@ class Reading:
     # The mean key-joint visibility of `frames`, set where the view has an error for the measure (only a band
     # needs it).
     visibility: float = math.nan
+    # Joint pairs (measure.in_view.PAIRS) the reading needed and the camera did not show: it was read from the
+    # joints in view instead, or not at all (NaN).
+    out_of_view: tuple[str, ...] = ()
 
     def on_side(self, direction: int) -> tuple[float, float]:
         return self.sides.get(direction, (self.value, self.t))
@@ -95,6 +98,10 @@ class RepFrames:
         knee = sum(rows.column("knee_down")) > len(rows) / 2
         incline = np.nanmedian(rows.array("incline_deg")) > profile.plank_incline_max_deg
         self.variant = "knee" if knee else "incline" if incline else "standard"
+
+    def in_view(self, pair: str) -> np.ndarray:
+        """Frames that show the joint pair (measure.in_view)."""
+        return np.array([pair not in unseen.split(",") for unseen in self.rows.column("out_of_view")], bool)
 
     def near(self, t0: float) -> np.ndarray:
         return np.abs(self.t - t0) <= STEADY_WINDOW_S
@@ -184,22 +191,36 @@ def read_depth(r: RepFrames) -> Reading:
 def read_lockout(r: RepFrames) -> Reading:
     """The elbow angle at the top after the rep's bottom."""
     near = r.near(r.turn.top_t)
-    return Reading(r.turn.top_deg, r.turn.top_t, near, jitter(r.rows.array("elbow_deg")[near]))
+    # A rep the stream cut on its way up (reps.RepSpan.cut_short) has no top to read: not assessable.
+    return Reading(r.turn.top_deg, r.turn.top_t, near, jitter(r.rows.array("elbow_deg")[near]),
+                   seen=not r.span.cut_short)
 
 
 def read_body_line(r: RepFrames) -> Reading:
     """The hip's offset from the body line over the movement: its worst toward a sag (90th percentile) and toward
-    a pike (10th); the rep's figure is the larger of the two."""
+    a pike (10th); the rep's figure is the larger of the two. The line ends at the ankles (knees for a knee
+    push-up) on the frames that show them; with the ankles out of the picture, at the knees (the hip's offset from
+    the shoulder-knee line over its length is within a few per cent of the shoulder-ankle one for a bend at the
+    hip); with neither in view it is not read."""
     # Judged over the movement itself (from just before the descent to the top after it), in position: not over the
     # hold at the top before it, where someone may still be settling into the plank.
     t, span = r.t, r.span
-    moving = (t >= span.descent_t - r.profile.line_lead_s) & (t <= span.top_t)
-    line = ("line_image_" if r.policy.line == "image" else "line_world_") + ("knee" if r.variant == "knee" else "ankle")
-    body = np.where(r.rows.array("in_plank") & moving, r.rows.array(line), math.nan)
+    moving = r.rows.array("in_plank") & (t >= span.descent_t - r.profile.line_lead_s) & (t <= span.top_t)
+    space = "line_image_" if r.policy.line == "image" else "line_world_"
+    ends = [("knees", "knee")] if r.variant == "knee" else [("ankles", "ankle"), ("knees", "knee")]
+    missing: list[str] = []
+    body = np.full(len(t), math.nan)
+    for pair, end in ends if moving.any() else ():  # no frame in the plank (an incline rep): nothing to read
+        shown = moving & r.in_view(pair)
+        if shown.sum() >= r.profile.joints_in_view_min_share * max(int(moving.sum()), 1) and shown.any():
+            body = np.where(shown, r.rows.array(space + end), math.nan)
+            break
+        missing.append(pair)
     sag, pike = _nanpct(body, 90), _nanpct(body, 10)
     sides = {+1: (sag, _t_at(t, body, np.nanargmax)), -1: (pike, _t_at(t, body, np.nanargmin))}
     on_line = np.isfinite(body)
-    return Reading(*sides[+1 if abs(sag) >= abs(pike) else -1], on_line, jitter(body[on_line]), sides)
+    return Reading(*sides[+1 if abs(sag) >= abs(pike) else -1], on_line, jitter(body[on_line]), sides,
+                   out_of_view=tuple(missing))
 
 
 def read_hand_width(r: RepFrames) -> Reading:
@@ -212,13 +233,18 @@ def read_hand_width(r: RepFrames) -> Reading:
     reads as narrow as a plank at the top. The image wrists stand still on the floor through the rep; world ones
     (the oblique view's, formcheck.measure.views) move with the depth the landmarker guesses, so there both are read
     at the top (clips-pushfit correct74, oblique: 1.9 at the tops, 2.2 over the rep)."""
-    hands = r.rows.array("hand_width_image" if r.policy.hands == "image" else "hand_width")
+    shown = r.in_view("wrists")
+    found = r.rows.array("found")
+    if shown.sum() < r.profile.joints_in_view_min_share * max(int(found.sum()), 1):
+        shown[:] = False  # the wrists mostly beyond the picture: their width is a guess
+    hands = np.where(shown, r.rows.array("hand_width_image" if r.policy.hands == "image" else "hand_width"), math.nan)
     on_top = _top_frames(r.rows.array("shoulder_height_px"), hands)
     value = float(np.nanmedian(hands[on_top])) if on_top.any() else math.nan
     # World hand width (oblique views) moves with the landmarker's depth through the rep: read at the top only.
     widest = _nanpct(hands, WIDEST_PCT) if r.policy.hands == "image" else value
     return Reading(value, r.span.bottom_t, on_top, _median_noise(np.where(on_top, hands, math.nan)),
-                   sides={-1: (value, r.span.bottom_t), +1: (widest, r.span.bottom_t)})
+                   sides={-1: (value, r.span.bottom_t), +1: (widest, r.span.bottom_t)},
+                   out_of_view=() if shown.any() else ("wrists",))
 
 
 def read_elbow_out(r: RepFrames) -> Reading:

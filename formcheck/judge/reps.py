@@ -9,7 +9,7 @@ frame at a time, so live coaching and whole-clip analysis count the same reps.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from formcheck.profiles import Profile
@@ -42,6 +42,7 @@ class RepSpan:
     top_start_h: float
     bottom_h: float
     top_end_h: float
+    cut_short: bool = False  # the stream ended on the way back up: the top after the rep was never seen
 
 
 @dataclass
@@ -60,6 +61,7 @@ class RepCounter:
         self._last_ok_t = -math.inf
         self._last_i: int | None = None
         self._last_elbow = math.nan
+        self._last_h = math.nan
         self._reset_top(None, None, math.nan)
 
     def rebase(self, top_h: float) -> None:
@@ -91,7 +93,7 @@ class RepCounter:
 
     def _feed(self, index: int, t: float, height: float, elbow: float) -> list[RepEvent]:
         events: list[RepEvent] = []
-        self._last_ok_t, self._last_i = t, index
+        self._last_ok_t, self._last_i, self._last_h = t, index, height
         p = self.p
         if self.phase == Phase.OUT:
             self.phase = Phase.TOP
@@ -181,9 +183,17 @@ class RepCounter:
         return self._leave(t) if self.phase != Phase.OUT else []
 
     def finish(self, t: float) -> list[RepEvent]:
-        """End of the stream: settle a rep that is back up; a descent that never came back up is not a rep."""
+        """End of the stream: settle a rep that is back up. A rep past its bottom and on its way back up by the
+        counter's own swing when the stream ends (a clip cut mid-rep) is counted, its top unseen (`cut_short`: the
+        lockout is not assessable); a descent that never turned is not a rep."""
         if self.phase == Phase.UP:
             return self._settle()
         if self.phase == Phase.DOWN:
+            turned = self._last_h >= self.bot_h + self.p.rep_min_swing and self.bot_i != self._last_i
+            if turned and self._last_ok_t - self.peak_t >= self.p.rep_min_duration_s:
+                self.up_i, self.up_t, self.up_h = self._last_i, self._last_ok_t, self._last_h
+                span = replace(self._span(), cut_short=True)
+                self.phase = Phase.OUT
+                return [RepEvent("complete", span.end_t, span), RepEvent("final", span.end_t, span)]
             return [RepEvent("abort", t)]
         return []

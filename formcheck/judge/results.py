@@ -51,6 +51,9 @@ class Rep:
     borderline_evidence: list[Evidence] = field(default_factory=list)
     uncertainty: dict[str, float] = field(default_factory=dict)  # measure -> +- band used for its verdicts
     elbow_out: float | None = None  # the elbows outside the shoulders at the bottom, shoulder widths (ELBOWS_FLARED)
+    # Joint pairs a measure needed and the camera did not show (measure.in_view): read from the joints in view
+    # (the hips from the shoulder-knee line) or not assessable.
+    out_of_view: list[str] = field(default_factory=list)
 
     def state(self, code: str) -> str:
         """fault, borderline, not_assessable or ok."""
@@ -82,6 +85,8 @@ class Summary:
     borderline_reps: int = 0  # valid reps with at least one borderline fault
     status: str = "ok"  # ok, no_person, no_pushups
     message: str = ""
+    # What this camera judges and where to put it for the rest; joints it did not show (judge/guidance.py)
+    guidance: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections import Counter
 
 from formcheck import faults as fault_table
+from formcheck.judge.guidance import guidance_lines
 from formcheck.judge.results import Rep, Summary
 from formcheck.measure.table import FrameTable
+from formcheck.profiles import ARTICLE, Profile
 
 
-def summarise(reps: list[Rep], frames: FrameTable) -> Summary:
+def summarise(reps: list[Rep], frames: FrameTable, profile: Profile = ARTICLE) -> Summary:
     codes = fault_table.CODES
     faults = {code: sum(code in r.faults for r in reps) for code in codes}
     faults = {k: v for k, v in faults.items() if v}
@@ -34,4 +36,5 @@ def summarise(reps: list[Rep], frames: FrameTable) -> Summary:
                    incline_reps=sum(r.variant == "incline" for r in reps),
                    uncertain_reps=sum(r.uncertain for r in reps), not_assessable=never, status=status, message=message,
                    borderline={c: n for c in codes if (n := sum(c in r.borderline for r in reps))},
-                   borderline_reps=sum(r.valid and bool(r.borderline) for r in reps))
+                   borderline_reps=sum(r.valid and bool(r.borderline) for r in reps),
+                   guidance=guidance_lines(reps, view, profile) if found else [])

@@ -55,7 +55,9 @@ def verdict(index: int, span: RepSpan, m: RepMeasures, profile: Profile) -> Rep:
                uncertain=m.confidence < p.uncertain_confidence, tempo_down_s=span.bottom_t - span.start_t,
                tempo_up_s=span.top_t - span.bottom_t, evidence=evidence, borderline=borderline,
                borderline_evidence=doubts, uncertainty={k: round(v, 4) for k, v in m.bands.items()},
-               elbow_out=_or_none(r["elbow_out"].value))
+               elbow_out=_or_none(r["elbow_out"].value),
+               out_of_view=sorted({pair for name, reading in r.items() if name in m.judges
+                                   for pair in reading.out_of_view}))
 
 
 def _hands_shown(reading, given: list[str]) -> float:

@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from formcheck.judge.analyzer import FrameUpdate
+from formcheck.judge.guidance import CAMERAS, camera_line
 from formcheck.faults import CODES, by_severity, cue
 from formcheck.judge.results import Rep
 from formcheck.pose.track import (L_ANKLE, L_ELBOW, L_HIP, L_KNEE, L_SHOULDER, L_WRIST, R_ANKLE, R_ELBOW, R_HIP, R_KNEE,
                      R_SHOULDER, R_WRIST, PoseFrame)
+from formcheck.profiles import ARTICLE, Profile
 
 SEVERITY = tuple(by_severity(CODES))  # most severe first (the Fault table's severity)
 
@@ -55,21 +57,23 @@ class CueLimiter:
 
 NOT_FOUND = "step into view: the camera should see you from the side, head to feet"
 OUT_OF_FRAME = "not fully in view: move back so your whole body is in the picture"
-FRONT_VIEW = "turn the camera to your side to check your hips and depth"
-SIDE_VIEW = "hands and elbows need a front or angled view (turn the camera 45 degrees to check them)"
+FEET_OUT = "step back: your feet are out of view"
+# What the camera judges and where to put it for the rest (judge/guidance.py, from the view policy) is shown from the
+# first rep until this many reps, and while resting.
+CAMERA_LINE_REPS = 3
 
 _BODY = ((L_SHOULDER, R_SHOULDER), (L_ELBOW, R_ELBOW), (L_WRIST, R_WRIST), (L_HIP, R_HIP), (L_KNEE, R_KNEE),
          (L_ANKLE, R_ANKLE))
 
 
-def out_of_frame(pose: PoseFrame, width: int, height: int, margin: float = 0.01) -> bool:
+def out_of_frame(pose: PoseFrame, width: int, height: int, margin: float = 0.01, parts=_BODY) -> bool:
     """True when a body part (on both sides) falls outside the picture: the landmarker guesses it from the rest."""
     if not pose.found:
         return False
     xy = pose.image[:, :2]
     lo = np.array([-margin * width, -margin * height])
     hi = np.array([(1 + margin) * width, (1 + margin) * height])
-    for pair in _BODY:
+    for pair in parts:
         pts = xy[list(pair)]
         inside = np.isfinite(pts).all(axis=1) & (pts >= lo).all(axis=1) & (pts <= hi).all(axis=1)
         if not inside.any():
@@ -77,16 +81,16 @@ def out_of_frame(pose: PoseFrame, width: int, height: int, margin: float = 0.01)
     return False
 
 
-def guidance(pose: PoseFrame, update: FrameUpdate, width: int, height: int, resting: bool = False) -> str:
+def guidance(pose: PoseFrame, update: FrameUpdate, width: int, height: int, resting: bool = False,
+             profile: Profile = ARTICLE) -> str:
     """The one thing to fix about the camera or the position, most important first ('' when all is well)."""
     if not pose.found:
         return NOT_FOUND
     if out_of_frame(pose, width, height):
-        return OUT_OF_FRAME
-    if update.view == "front" and (update.in_position or resting):
-        return FRONT_VIEW
-    if update.view == "side" and resting:
-        return SIDE_VIEW
+        feet_only = not out_of_frame(pose, width, height, parts=_BODY[:-1])
+        return FEET_OUT if feet_only else OUT_OF_FRAME
+    if update.view in CAMERAS and (resting or 1 <= update.reps_completed <= CAMERA_LINE_REPS):
+        return camera_line(update.view, profile, short=True)
     return ""
 
 

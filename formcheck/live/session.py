@@ -289,7 +289,7 @@ class LiveSession:
                 rest = "" if s.rest_before_s is None else f" after {s.rest_before_s:.0f} s of rest"
                 self.out(f"{t:7.1f}s  set {s.index} started{rest}")
         resting = coach.sets.current is None and bool(coach.sets.sets)
-        text = guidance(pose, update, self.capture.width, self.capture.height, resting)
+        text = guidance(pose, update, self.capture.width, self.capture.height, resting, coach.analyzer.profile)
         said = coach.voice_guidance.update(text, t)
         if said:
             self.out(f"{t:7.1f}s  guidance: {said}")

@@ -10,7 +10,8 @@ landmarker's error there).
     position.py        in push-up position or not (side and oblique views; what a front view can show)
     held.py            the view and the knees, held over time
     cuts.py            cuts and stray sightings: a body cannot teleport or spin
-    rep_signal.py      the shoulders' height above the planted hands, in arm units, from any view
+    in_view.py         which joint pairs the picture shows (not beyond its edge, not rated unseen)
+    rep_signal.py      the shoulders' height above the planted hands, in arm units, from any view (a zoom: a cut)
     smoothing.py       One Euro filter for landmarks
     geometry.py        angles and line offsets on numpy arrays (the definitions; tests check the fast path on them)
     foreshortening.py  bends from image lengths and heights (a vertical distance is seen unforeshortened)

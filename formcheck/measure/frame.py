@@ -61,6 +61,7 @@ class FrameMeasures:
     # Wrist distance, and the elbows outside the shoulders, in image shoulder widths (yaw-free: measure/across.py).
     hand_width_image: float = math.nan
     elbow_out: float = math.nan
+    out_of_view: str = ""  # joint pairs outside the picture or unseen (measure.in_view), set by the measurer
 
     def to_row(self) -> dict:
         return asdict(self)

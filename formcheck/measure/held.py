@@ -63,15 +63,22 @@ class KneeTracker:
     down: bool = False
     _since: float | None = None
     _last_t: float = -math.inf
+    _fresh: bool = False  # back in position, no knee angle seen yet
 
     def update(self, t: float, knee_deg: float, view: str, in_position: bool) -> bool:
         p = self.profile
-        if not in_position or not math.isfinite(knee_deg):
+        if not in_position:
             return self.down
+        # In position, the state is kept through frames without a knee angle (ankles out of the picture,
+        # measure/in_view.py): the knee angle seen after them is no fresh look, or a lone frame would decide.
+        fresh, self._last_t = t - self._last_t > 1.0, t
+        if not math.isfinite(knee_deg):
+            self._fresh = self._fresh or fresh
+            return self.down
+        fresh, self._fresh = fresh or self._fresh, False
         # Off the side view, depth noise bends straight legs in the estimate (140-165), so both bounds move down.
         bent = p.knee_bent_deg if view == "side" else p.knee_bent_front_deg
         straight = p.knee_straight_deg if view == "side" else p.knee_straight_front_deg
-        fresh, self._last_t = t - self._last_t > 1.0, t
         if fresh:  # getting into position: the first look decides, the hysteresis only guards changes
             self.down, self._since = knee_deg < bent, None
             return self.down

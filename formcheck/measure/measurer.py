@@ -16,6 +16,7 @@ import numpy as np
 from formcheck.measure.cuts import CutDetector
 from formcheck.measure.frame import ArmTrust, FrameMeasures, body_line_of, frame_measures, side_weights
 from formcheck.measure.held import KneeTracker, ViewTracker
+from formcheck.measure.in_view import JointsInView
 from formcheck.measure.position import in_position, in_position_front
 from formcheck.measure.rep_signal import ImageRepSignal
 from formcheck.measure.smoothing import OneEuroFilter
@@ -35,7 +36,7 @@ class MeasuredFrame:
     image_height: float  # the image rep signal (rep_signal)
     arm_bend: float  # the elbow bend implied by the arm's image shortening
     shoulder_y: float  # image y of the shoulders (pixels)
-    cut: bool  # this frame starts a new shot (measure.cuts): what was under way is over
+    cut: bool  # this frame starts a new shot (measure.cuts, or a zoom: rep_signal): what was under way is over
     elbow_arm: int | None = None  # the arm measures.elbow_deg was read from (0 left, 1 right); None: both, or none
 
 
@@ -52,6 +53,7 @@ class FrameMeasurer:
         self.knees = KneeTracker(profile)
         self.arms = ArmTrust(profile)
         self.signal = ImageRepSignal(profile)
+        self.in_view = JointsInView(profile.joint_out_hold_s, profile.min_visibility, self.scale[0], self.scale[1])
 
     def measure(self, pose: PoseFrame) -> MeasuredFrame:
         t, p = pose.t, self.profile
@@ -63,17 +65,24 @@ class FrameMeasurer:
             self._world_filter.reset()
             self.arms.reset()
             self.signal.reset()
+            self.in_view.reset()
         image = self._image_filter(t, pose.image / self.scale) * self.scale
         world = self._world_filter(t, pose.world)
         m = frame_measures(t, image, world, pose.visibility, p)
         position = in_position(m, p) or in_position_front(m, world, self.view.ratio, p)
         image_height, bend = (self.signal.update(t, image, side_weights(pose.visibility), position) if m.found
                               else (math.nan, math.nan))
+        if self.signal.rescaled:  # a zoom (rep_signal.ArmScale): the next frames start afresh, as after a cut
+            self._image_filter.reset()
+            self.arms.reset()
         view = self.view.update(t, m.view_ratio, position, m.view_yaw_deg)
         shoulder_y = float(np.nanmean(image[[L_SHOULDER, R_SHOULDER], 1])) if m.found else math.nan
         m.view = view if m.found else "unknown"
         arm = None
         if m.found:
+            m.out_of_view = self.in_view.update(t, pose.image, pose.visibility)
+            if "ankles" in m.out_of_view:  # a knee angle on guessed ankles would make a knee push-up of anything
+                m.knee_deg = math.nan
             if policy(view).elbow == "nearer_image":
                 # The believed arm's image angle (frame.ArmTrust), read from the landmarks before smoothing:
                 # the causal filter shaves the peaks of fast reps (about 6 degrees off the tops of apka_pushups'
@@ -89,4 +98,5 @@ class FrameMeasurer:
                 m.elbow_deg = math.nan  # an arm pointing at the camera folds flat in the image: unknown, not deep
             m.knee_down = self.knees.update(t, m.knee_deg, view, m.in_plank) and m.in_plank
             m.body_line = body_line_of(m, view, m.knee_down)
-        return MeasuredFrame(m, view, position, image_height, bend, shoulder_y, seen == "cut", arm)
+        return MeasuredFrame(m, view, position, image_height, bend, shoulder_y, seen == "cut" or self.signal.rescaled,
+                             arm)

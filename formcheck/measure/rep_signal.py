@@ -95,23 +95,47 @@ class ArmScale:
     """The arm's image length at the top of the set: a high quantile of its in-position lengths in a time window.
 
     At the bottom the arm is foreshortened (the upper arm points back), so the reference is a high quantile over a
-    window that holds a top at any push-up tempo; outside position nothing is learnt."""
+    window that holds a top at any push-up tempo; outside position nothing is learnt.
 
-    def __init__(self, window_s: float, quantile: float, min_samples: int = 3):
+    An arm cannot grow longer than it is: lengths that stay `jump` times the reference or more for `confirm_s` mean
+    the camera came closer (a zoom or a cut to a closer shot), which the window would otherwise mix with the old
+    lengths for `window_s` and read as the shoulders rising far above the hands, then sinking (a rep that never
+    ends). While such a jump is pending the reference is unknown (NaN); once it holds, `changed` is set for that
+    update and the window starts afresh."""
+
+    def __init__(self, window_s: float, quantile: float, min_samples: int = 3, jump: float = math.inf,
+                 confirm_s: float = 0.0):
         self.min_samples = min_samples
+        self.jump, self.confirm_s = jump, confirm_s
+        self.changed = False
         self._window = WindowQuantile(window_s, quantile)
+        self._longer: list[tuple[float, float]] = []  # the pending jump's (t, length)
 
     def reset(self) -> None:
         self._window.reset()
+        self._longer = []
+
+    def _reference(self) -> float:
+        return self._window.value() if len(self._window) >= self.min_samples else math.nan
 
     def update(self, t: float, length: float, in_position: bool) -> float:
-        """Learn from an in-position frame; the current reference length (NaN before min_samples frames)."""
+        """Learn from an in-position frame; the current reference length (NaN before min_samples frames, and while
+        a jump is pending)."""
+        self.changed = False
         if in_position and length == length and length > 0:
-            self._window.add(t, length)
+            if length >= self.jump * self._reference():
+                self._longer.append((t, length))
+                if t - self._longer[0][0] < self.confirm_s:
+                    return math.nan
+                self._window.reset()
+                self.changed = True
+                for seen in self._longer:
+                    self._window.add(*seen)
+            else:
+                self._window.add(t, length)
+            self._longer = []
             self._window.forget(t)
-        if len(self._window) < self.min_samples:
-            return math.nan
-        return self._window.value()
+        return self._reference()
 
 
 class ImageRepSignal:
@@ -119,8 +143,10 @@ class ImageRepSignal:
 
     def __init__(self, profile):
         self.hands = (HandAnchor(profile.hand_anchor_s), HandAnchor(profile.hand_anchor_s))
-        self.scale = ArmScale(profile.arm_scale_s, profile.arm_scale_quantile)
+        self.scale = ArmScale(profile.arm_scale_s, profile.arm_scale_quantile, jump=profile.arm_scale_jump,
+                              confirm_s=profile.cut_confirm_s)
         self.reference = math.nan  # the arm's top image length in use (pixels), for display and tests
+        self.rescaled = False  # this frame confirmed a zoom (ArmScale.changed): a new shot, as a cut is
 
     def reset(self) -> None:
         """A cut: another view, other image lengths."""
@@ -147,6 +173,10 @@ class ImageRepSignal:
             length += weight * values[2]
             total += weight
         ref = self.scale.update(t, length / total if total > 0 else math.nan, in_position and total > 0)
+        self.rescaled = self.scale.changed
+        if self.rescaled:  # the hands' image places changed with the zoom too: learn them afresh from here
+            for hand in self.hands:
+                hand.reset()
         self.reference = ref
         if not (total > 0 and ref > 0):
             return math.nan, math.nan

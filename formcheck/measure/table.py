@@ -31,6 +31,7 @@ ANALYZER_COLUMNS: tuple[str, ...] = (
 )
 COLUMNS = MEASURE_COLUMNS + ANALYZER_COLUMNS
 BOOL_COLUMNS = frozenset({f.name for f in fields(FrameMeasures) if f.type in ("bool", bool)} | {"in_position"})
+STR_COLUMNS = frozenset(f.name for f in fields(FrameMeasures) if f.type in ("str", str))  # read with `column`
 _measures_of = attrgetter(*MEASURE_COLUMNS)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from formcheck.faults import FAULT
 from formcheck.profiles import ARTICLE
 
 # The measures (formcheck.faults.MEASURES): depth, lockout, body_line, hand_width, flare.
@@ -34,6 +35,7 @@ class ViewPolicy:
     overlay: str = ""  # the overlay's view line
     note: str = ""  # the report's sentence about the view
     depth: str = "elbow"  # "elbow": the rep's lowest elbow angle; "height": the bend from the shoulders' image height
+    placement: str = ""  # where the camera stands for this view, as the user is told (judge/guidance.py)
     hands: str = "image"  # hand width: "image" along the image shoulder line (measure/across.py); "world": 3D distance
 
     def errors(self, profile=None, variant: str = "standard") -> dict[str, float]:
@@ -121,13 +123,14 @@ class ViewPolicy:
 SIDE = ViewPolicy("side", elbow="nearer_image", line="image", judges=frozenset({"depth", "lockout", "body_line"}),
                   error={"depth": 3.8, "lockout": 5.9, "body_line": 0.013}, confidence=1.0,
                   overlay="judges depth, lockout, hips",
+                  placement="side on, hip height, 2-3 m away, whole body in view",
                   note="A side view shows depth, lockout and the body line; it cannot show hand width or elbow flare.")
 FRONT = ViewPolicy("front", elbow="world", line="world", depth="height",
                    judges=frozenset({"depth", "hand_width", "elbow_out"}),
                    error={"depth": "front_depth_error_deg", "lockout": 4.6, "hand_width": 0.08, "flare": 36.0,
                           "elbow_out": "front_elbow_out_error"},
                    side_error={"HANDS_TOO_NARROW": 0.18}, confidence=0.9,
-                   overlay="judges hands, elbows, depth",
+                   overlay="judges hands, elbows, depth", placement="in front, on the floor, facing you",
                    note="A front view shows hand width, elbow flare (how far the elbows stand out at the bottom) and "
                         "depth (how far the shoulders come down to the hands); it cannot show lockout or the body line.")
 OBLIQUE = ViewPolicy("oblique", elbow="world", line="world", depth="height", hands="world",
@@ -136,6 +139,7 @@ OBLIQUE = ViewPolicy("oblique", elbow="world", line="world", depth="height", han
                             "hand_width": 0.086, "flare": 25.4, "elbow_out": "oblique_elbow_out_error"},
                      side_error={"HANDS_TOO_NARROW": 0.47}, variant_error={"knee": {"body_line": "oblique_knee_line_error"}},
                      confidence=0.8, overlay="judges depth, hands, hips",
+                     placement="in front at an angle of about 45 degrees, hip height, whole body in view",
                      note="An oblique view shows depth (from how far the shoulders come down, not from the elbow "
                           "angle), hand width and the body line; lockout, elbow flare and a knee push-up's sagging "
                           "hips read too far off there to judge: film from the side for those, or from the front for "
@@ -182,6 +186,16 @@ TYPICAL_VISIBILITY = 0.75
 
 def policy(view: str) -> ViewPolicy:
     return POLICIES.get(view, UNKNOWN)
+
+
+def can_judge(view: str, code: str, profile) -> bool:
+    """Whether a view can tell a fault from good form at all: it shows the fault's measure, and the landmarker's
+    typical error there (on the fault's side, if the view has one) is smaller than the distance from good form to the
+    threshold. The verdicts' rule (judge/verdicts.py) with the view's typical error in place of a rep's own band."""
+    pol, measure = policy(view), FAULT[code].measure
+    error = pol.side_error.get(code, pol.errors(profile).get(measure))
+    return (measure in pol.judges and error is not None
+            and error < abs(profile.threshold(code).value - profile.good(code)))
 
 
 def visibility_factor(visibility: float) -> float:

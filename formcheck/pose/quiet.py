@@ -66,6 +66,19 @@ def restore_stderr() -> None:
         _saved_fd, _depth = None, 0
 
 
+def mute_stderr() -> None:
+    """fd 2 to /dev/null for good, once the command has said its last words: after Ctrl-C, a landmarker still being
+    built in another thread (parallel posing, the orientation probe) logs its set-up chatter until the process is
+    gone, and that must not follow "interrupted"."""
+    try:
+        sys.stderr.flush()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except (OSError, ValueError):  # pragma: no cover - no fd 2 to mute
+        pass
+
+
 @contextlib.contextmanager
 def quiet_native_stderr():
     """MediaPipe's C++ core logs set-up chatter straight to fd 2; hide it unless FORMCHECK_DEBUG is set."""

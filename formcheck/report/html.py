@@ -146,7 +146,8 @@ def report_context(analysis: Analysis, thumbnails: Mapping[int, Thumbnail] | Non
         "status": s.status,
         "message": s.message,
         "view": s.view,
-        "view_note": VIEW_NOTES.get(s.view, ""),
+        "view_note": "" if s.guidance else VIEW_NOTES.get(s.view, ""),  # the camera lines say what a view judges
+        "camera": s.guidance,  # what this camera judges, where to put it for the rest, joints out of view
         "main_faults": main_faults,
         "not_assessable": [{"code": c, "title": FAULT_TITLES.get(c, c)} for c in s.not_assessable],
         "borderline": [{"code": c, "title": FAULT_TITLES.get(c, c), "count": n} for c, n in s.borderline.items()],
