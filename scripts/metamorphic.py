@@ -12,8 +12,8 @@ the judge is re-scored without the model) and compared with the original posed t
 
 The rule (`agreement`, a pure function over two analysis dicts, the `analyze --json` contract): two reps are the
 same rep when each one's bottom lies inside the other's start..end; they agree when their faults beyond doubt are the
-same, except that a fault may turn borderline (within its band) in the other run: that is a call inside the
-measure's error, not a change of verdict. A rep of one run with no partner in the other disagrees.
+same, except that a fault may be within its band of the threshold in the other run (borderline past it, or `near`
+short of it): that is a call inside the measure's error, not a change of verdict. A rep of one run with no partner in the other disagrees.
 """
 
 from __future__ import annotations
@@ -66,12 +66,13 @@ def pair_reps(a: list[dict], b: list[dict]) -> list[tuple[int, int]]:
 
 
 def fault_changes(ra: dict, rb: dict) -> list[str]:
-    """Faults beyond doubt in one rep and not in the other, except those borderline in the other (within its band
-    there: the call may go either way). Each as 'CODE: fault -> state'."""
+    """Faults beyond doubt in one rep and not in the other, except those within their band of the threshold in the
+    other, on either side (`borderline` past it, `near` short of it: the call may go either way). Each as
+    'CODE: fault -> state'."""
     out = []
     for code in sorted(set(ra.get("faults", [])) ^ set(rb.get("faults", []))):
         had, other = (ra, rb) if code in ra.get("faults", []) else (rb, ra)
-        if code in other.get("borderline", []):
+        if code in other.get("borderline", []) or code in other.get("near", []):
             continue
         state = "not_assessable" if code in other.get("not_assessable", []) else "ok"
         out.append(f"{code}: {'fault -> ' + state if had is ra else state + ' -> fault'}")

@@ -14,9 +14,9 @@ mm = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(mm)
 
 
-def rep(index, start, bottom, end, faults=(), borderline=(), not_assessable=()):
+def rep(index, start, bottom, end, faults=(), borderline=(), not_assessable=(), near=()):
     return {"index": index, "start_s": start, "bottom_s": bottom, "end_s": end, "faults": list(faults),
-            "borderline": list(borderline), "not_assessable": list(not_assessable)}
+            "borderline": list(borderline), "not_assessable": list(not_assessable), "near": list(near)}
 
 
 def run(*reps):
@@ -53,6 +53,14 @@ def test_a_fault_may_turn_borderline_but_not_ok_or_not_assessable():
     assert ok["rows"][0]["why"] == ["HIPS_SAG: fault -> ok"]
     na = mm.agreement(run(rep(1, 0.0, 1.0, 2.0, not_assessable=["HIPS_SAG"])), a)
     assert na["rows"][0]["why"] == ["HIPS_SAG: not_assessable -> fault"]
+
+
+def test_a_fault_may_face_a_reading_within_its_band_short_of_the_threshold():
+    """The verdicts show only the bad side as borderline; short of the threshold within the band is `near`."""
+    a = run(rep(1, 0.0, 1.0, 2.0, faults=["HIPS_PIKE"]))
+    assert mm.agreement(a, run(rep(1, 0.0, 1.0, 2.0, near=["HIPS_PIKE"])))["same"]
+    assert mm.agreement(run(rep(1, 0.0, 1.0, 2.0, near=["HIPS_PIKE"])), a)["same"]
+    assert not mm.agreement(a, run(rep(1, 0.0, 1.0, 2.0, near=["HIPS_SAG"])))["same"]
 
 
 def test_a_trim_shifts_the_times_and_excuses_a_rep_cut_at_the_start():

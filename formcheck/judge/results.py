@@ -50,6 +50,9 @@ class Rep:
     borderline: list[str] = field(default_factory=list)
     borderline_evidence: list[Evidence] = field(default_factory=list)
     uncertainty: dict[str, float] = field(default_factory=dict)  # measure -> +- band used for its verdicts
+    # Faults whose value lies on the good side of the threshold but within its band: not shown (nothing to fix), kept
+    # for comparing two readings of one rep (a fault in one, `near` in the other: a call inside the error).
+    near: list[str] = field(default_factory=list)
     elbow_out: float | None = None  # the elbows outside the shoulders at the bottom, shoulder widths (ELBOWS_FLARED)
     # Joint pairs a measure needed and the camera did not show (measure.in_view): read from the joints in view
     # (the hips from the shoulder-knee line) or not assessable.

@@ -4,8 +4,10 @@ view judges depth, lockout and body line; a front view hand width and flare).
 
 A fault is given only beyond reasonable doubt: when the value is past the threshold by more than the reading's band
 (rep_measures.Reading.band). Past the threshold but within the band the rep is `borderline` for the fault (shown, not
-counted against the rep); a value on the good side of the threshold is not reported at all, however close (a verdict
-that doubts every rep teaches nothing: issue 21). A band that reaches good form means the view cannot tell good from
+counted against the rep); a value on the good side of the threshold is not shown, however close (a verdict that
+doubts every rep teaches nothing: issue 21), but one within its band there is listed in `Rep.near` for tools that
+compare two readings of one rep (scripts/metamorphic.py: a fault in one and `near` in the other is a call inside the
+measure's error). A band that reaches good form means the view cannot tell good from
 bad, and the fault is not assessable.
 Nothing here measures: a new fault is a row of the fault table and, if it brings a measure, that measure's reader.
 """
@@ -26,7 +28,7 @@ def verdict(index: int, span: RepSpan, m: RepMeasures, profile: Profile) -> Rep:
     """Rep `index` (1-based) of `span`, judged on its measures."""
     p = profile
     pol = policy(m.view)
-    faults, borderline, not_assessable, evidence, doubts = [], [], [], [], []
+    faults, borderline, not_assessable, evidence, doubts, near = [], [], [], [], [], []
     for f in fault_table.FAULTS:
         reading = m.readings[f.measure]
         value, when = reading.on_side(f.direction)
@@ -43,6 +45,8 @@ def verdict(index: int, span: RepSpan, m: RepMeasures, profile: Profile) -> Rep:
             ev = Evidence(f.code, float(value), thr.value, thr.source, float(when), round(u, 4))
             (faults if past > u else borderline).append(f.code)
             (evidence if past > u else doubts).append(ev)
+        elif -past <= u:
+            near.append(f.code)
 
     r = m.readings
     # end_s is the top after the rep (where the next one starts); the lockout is looked for a little beyond it,
@@ -56,7 +60,7 @@ def verdict(index: int, span: RepSpan, m: RepMeasures, profile: Profile) -> Rep:
                tempo_up_s=span.top_t - span.bottom_t, evidence=evidence, borderline=borderline,
                borderline_evidence=doubts, uncertainty={k: round(v, 4) for k, v in m.bands.items()},
                elbow_out=_or_none(r["elbow_out"].value),
-               out_of_view=sorted({pair for name, reading in r.items() if name in m.judges
+               near=near, out_of_view=sorted({pair for name, reading in r.items() if name in m.judges
                                    for pair in reading.out_of_view}))
 
 
