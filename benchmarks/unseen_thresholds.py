@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from formcheck.batch.evaluate import compute_metrics, entry, match_in_time  # noqa: E402
 from formcheck.judge.analyzer import analyze_track  # noqa: E402
 from formcheck.judge.results import Analysis  # noqa: E402
-from formcheck.measure.frame import arm_reading  # noqa: E402
+from formcheck.measure.arms import arm_reading  # noqa: E402
 from formcheck.pose.track import L_SHOULDER, R_SHOULDER, PoseTrack  # noqa: E402
 from formcheck.profiles import ARTICLE, Profile  # noqa: E402
 

@@ -108,7 +108,7 @@ class Profile:
     # The forearm and upper arm cannot fold flatter than about 30 degrees; a smaller image angle is an arm seen
     # end-on (pointing at the camera), so it is treated as unknown rather than as a very deep rep.
     elbow_min_plausible_deg: float = 25.0
-    # Which arm to believe (measures.ArmTrust). An arm the landmarker rates more likely hidden than seen (mean
+    # Which arm to believe (measure.arms.ArmTrust). An arm the landmarker rates more likely hidden than seen (mean
     # visibility of shoulder, elbow and wrist under one half) is not read. A bone whose image length strays more than
     # 30% from its running median in the clip has a misplaced joint (an arm swinging 45 degrees out of the image
     # plane shortens by 29%). Two arms that both pass and differ by more than 15 degrees disagree: on the side-view
@@ -119,6 +119,13 @@ class Profile:
     arm_min_visibility: float = 0.5
     bone_length_tolerance: float = 0.3
     arms_disagree_deg: float = 15.0
+    # How far the landmarker's left/right disagreement moves between two readings of the same frame: frames of the
+    # mirrored pairs (docs/metamorphic.md) where either copy reads the arms 10-20 degrees apart differ by a median
+    # 6.4 degrees (5.6-7.0 per side push-up clip). A frame whose disagreement lies within this of arms_disagree_deg
+    # could have been read from either arm; a lockout that is a fault from one and not from the other is borderline.
+    # arms_switch_noise_deg chosen on: apka_pushups, tayyab_pushup, tayyab_pushup2, tayyab_pushup4, joelo_pushup3,
+    # amirkaseb_pushup (each mirrored).
+    arms_switch_noise_deg: float = 6.4
     # Depth from an image elbow angle is checked against the shoulders' image height above the hands at the bottom
     # over the top of the rep (formcheck.measure.foreshortening.bend_for_height_share: 2 asin(share) is the bend, for equal
     # bones). That share's error, measured on the 92 side-judged reps of the rendered faults/combos/fast/views suites

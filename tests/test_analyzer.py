@@ -493,7 +493,7 @@ def test_the_update_says_which_arm_the_elbow_angle_came_from_and_whether_in_posi
     believed) and a kinematic front view."""
     from conftest import SAMPLES
     from formcheck.judge.reps import Phase
-    from formcheck.measure.frame import arm_reading
+    from formcheck.measure.arms import arm_reading
     from formcheck.pose.track import PoseTrack
 
     path = SAMPLES / "real" / "apka_pushups.track.npz"

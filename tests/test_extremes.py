@@ -15,7 +15,7 @@ import pytest
 
 import kinematic as kin
 from formcheck.judge.analyzer import analyze_track
-from formcheck.measure.frame import ArmTrust
+from formcheck.measure.arms import ArmTrust
 from formcheck.profiles import ARTICLE
 from formcheck.synth.kinematics import simulate
 from formcheck.synth.labels import clip_label
@@ -191,7 +191,7 @@ def test_arm_trust_learns_bone_lengths_and_forgets_them_on_reset():
 
 
 def _reading(arms: ArmTrust, image, vis, side: int):
-    from formcheck.measure.frame import arm_reading
+    from formcheck.measure.arms import arm_reading
     return arm_reading(image, vis, side), side
 
 

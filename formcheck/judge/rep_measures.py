@@ -54,6 +54,9 @@ class Reading:
     # Joint pairs (measure.in_view.PAIRS) the reading needed and the camera did not show: it was read from the
     # joints in view instead, or not at all (NaN).
     out_of_view: tuple[str, ...] = ()
+    # The values the reading takes with either arm where the arm rule's choice was within the landmarker's noise of
+    # its switch (read_lockout): a verdict beyond doubt must hold for each. Empty: the choice was clear.
+    either: tuple[float, ...] = ()
 
     def on_side(self, direction: int) -> tuple[float, float]:
         return self.sides.get(direction, (self.value, self.t))
@@ -124,7 +127,7 @@ class RepFrames:
         if not np.isfinite(elbow[b:]).any():
             return ElbowTurn(float(elbow[b]), float(t[b]), math.nan, span.end_t)
         k = b + int(np.nanargmax(elbow[b:]))  # the top after the bottom, read between samples
-        return ElbowTurn(float(elbow[b]), float(t[b]), float(elbow[k]) + _between_samples(elbow, k), float(t[k]))
+        return ElbowTurn(float(elbow[b]), float(t[b]), _top_after(elbow, b), float(t[k]))
 
 
 def measure_rep(span: RepSpan, rows: FrameTable, view: str, profile: Profile) -> RepMeasures:
@@ -193,7 +196,27 @@ def read_lockout(r: RepFrames) -> Reading:
     near = r.near(r.turn.top_t)
     # A rep the stream cut on its way up (reps.RepSpan.cut_short) has no top to read: not assessable.
     return Reading(r.turn.top_deg, r.turn.top_t, near, jitter(r.rows.array("elbow_deg")[near]),
-                   seen=not r.span.cut_short)
+                   seen=not r.span.cut_short, either=_top_with_either_arm(r))
+
+
+def _top_with_either_arm(r: RepFrames) -> tuple[float, ...]:
+    """The top after the bottom read with the bent and with the straight arm on every frame where the arm choice
+    was within the landmarker's noise of its switch (measure.arms.ArmTrust.alternative); () when no frame after the
+    bottom was. apka_pushups' fast tops read 115-145 from one arm or the other and the two arms differ by 10-20
+    degrees around the 15 of the switch: which arm a frame was read from is the landmarker's noise there."""
+    raw, alt, t = r.rows.array("elbow_deg"), r.rows.array("elbow_alt_deg"), r.t
+    after = t >= r.turn.bottom_t - 1e-9
+    if not (np.isfinite(alt) & after).any() or not math.isfinite(r.turn.top_deg):
+        return ()
+    b = int(np.flatnonzero(after)[0])
+    other = np.isfinite(raw) & np.isfinite(alt)
+    return tuple(_top_after(_median3(np.where(other, pick(raw, alt), raw)), b) for pick in (np.fmin, np.fmax))
+
+
+def _top_after(elbow: np.ndarray, b: int) -> float:
+    """The highest elbow angle from sample b on, read between samples."""
+    k = b + int(np.nanargmax(elbow[b:]))
+    return float(elbow[k]) + _between_samples(elbow, k)
 
 
 def read_body_line(r: RepFrames) -> Reading:

@@ -41,10 +41,18 @@ def verdict(index: int, span: RepSpan, m: RepMeasures, profile: Profile) -> Rep:
             not_assessable.append(f.code)  # the view cannot show it, or cannot tell good form from the threshold
             continue
         past = f.beyond(value, thr.value)
+        # A reading the arm choice could have given otherwise (Reading.either): a fault from one arm and none from
+        # the other is not beyond doubt, whichever arm was chosen; borderline, shown with the reading past the limit.
+        sure = [f.beyond(v, thr.value) > u for v in reading.either]
+        split = any(sure) and not all(sure)
+        if split:
+            value = max(reading.either, key=lambda v: f.beyond(v, thr.value))
+            past = f.beyond(value, thr.value)
         if past > 0:  # on the good side of the threshold nothing is reported, however close
             ev = Evidence(f.code, float(value), thr.value, thr.source, float(when), round(u, 4))
-            (faults if past > u else borderline).append(f.code)
-            (evidence if past > u else doubts).append(ev)
+            beyond = past > u and not split
+            (faults if beyond else borderline).append(f.code)
+            (evidence if beyond else doubts).append(ev)
         elif -past <= u:
             near.append(f.code)
 

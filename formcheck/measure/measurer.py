@@ -1,7 +1,7 @@
 """One person's pose frames in, one measured frame each out: the first step of the analysis, live and on files.
 
 A frame's measures (`frame.frame_measures`) read only that frame; what a frame needs from the frames before it is
-held here: the landmark filters, cuts and stray sightings (`cuts`), which arm to believe (`frame.ArmTrust`), the
+held here: the landmark filters, cuts and stray sightings (`cuts`), which arm to believe (`arms.ArmTrust`), the
 image rep signal (`rep_signal`), the held view and the knees (`held`). Everything a later step reads comes out in a
 `MeasuredFrame`, which the analyzer writes as one row of the per-frame table (`table`).
 """
@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck.measure.cuts import CutDetector
-from formcheck.measure.frame import ArmTrust, FrameMeasures, body_line_of, frame_measures, side_weights
+from formcheck.measure.arms import ArmTrust
+from formcheck.measure.frame import FrameMeasures, body_line_of, frame_measures, side_weights
 from formcheck.measure.held import KneeTracker, ViewTracker
 from formcheck.measure.in_view import JointsInView
 from formcheck.measure.position import in_position, in_position_front
@@ -84,11 +85,12 @@ class FrameMeasurer:
             if "ankles" in m.out_of_view:  # a knee angle on guessed ankles would make a knee push-up of anything
                 m.knee_deg = math.nan
             if policy(view).elbow == "nearer_image":
-                # The believed arm's image angle (frame.ArmTrust), read from the landmarks before smoothing:
+                # The believed arm's image angle (arms.ArmTrust), read from the landmarks before smoothing:
                 # the causal filter shaves the peaks of fast reps (about 6 degrees off the tops of apka_pushups'
                 # 0.55 s reps; a forward-backward pass shaves more). The rep measures' centred median of three, taken
                 # once the top has settled, removes one-frame glitches without lag, live and on files alike.
                 m.elbow_deg = self.arms.elbow(pose.image, pose.visibility, position)
+                m.elbow_alt_deg = self.arms.alternative
                 arm = self.arms.arm
                 if not math.isfinite(m.elbow_deg):
                     m.elbow_deg = m.elbow_image_deg
