@@ -194,8 +194,9 @@ def score(clips: list[Path], cache: Path, transforms: list[str], verbose: bool) 
 # The targets: a mirrored clip is the same performance seen from the other side, so every clip must agree;
 # the other transforms lose or add information (pixels, frames, the first half second), so at least 95% of reps.
 TARGETS = {"mirror": 1.0, "480p": 0.95, "60fps": 0.95, "trim": 0.95, "dark": 0.95, "reencode": 0.95}
-# What fails CI: the targets, except the mirror's, which is not met yet (171 of 173 reps: two knife edges of the
-# landmarker left, docs/metamorphic.md); a mirror below today's figure fails, and the gap to the target is printed.
+# What fails CI: the targets, except the mirror's: met on the tracks posed here (176 of 176 reps,
+# docs/metamorphic.md), but a fresh posing on another machine may read one frame of a knife edge otherwise, and one
+# rep must not fail the whole run; a mirror under 98% fails, and any gap to the target is printed.
 GATES = dict(TARGETS, mirror=0.98)
 
 
