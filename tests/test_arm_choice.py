@@ -13,13 +13,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from formcheck.judge.analyzer import analyze_track, judge_rep
-from formcheck.judge.reps import RepSpan
+from formcheck.judge.analyzer import judge_rep
 from formcheck.measure.arms import ArmTrust
 from formcheck.measure.table import FrameTable
 from formcheck.pose.track import L_ELBOW, L_SHOULDER, L_WRIST, R_ELBOW, R_SHOULDER, R_WRIST
 from formcheck.profiles import ARTICLE
 from kinematic import clip, pushups
+from test_front_measures import _first_rep
 
 
 def _frame(left_deg: float, right_deg: float, vis_left: float = 0.6, vis_right: float = 0.99):
@@ -52,15 +52,8 @@ def test_the_other_arm_is_kept_only_where_the_choice_is_within_the_noise_of_its_
     assert math.isnan(arms.alternative)  # the other arm unseen: nothing to choose
 
 
-def _first_rep(top: float):
-    a = analyze_track(clip(pushups(2, top=top), view="side"))
-    rep = a.reps[0]
-    frames = [f for f in a.frames if rep.start_s <= f.t <= rep.end_s]
-    b = int(np.argmin([abs(f.t - rep.bottom_s) for f in frames]))
-    span = RepSpan(start=0, bottom=b, end=len(frames) - 1, start_t=rep.start_s, bottom_t=rep.bottom_s,
-                   end_t=rep.end_s, top_t=rep.end_s, descent_t=rep.start_s, top_start_h=0.0, bottom_h=0.0,
-                   top_end_h=0.0)
-    return rep, frames, span
+def _first_rep_topping(top: float):
+    return _first_rep(clip(pushups(2, top=top), view="side"))
 
 
 def _with_other_arm(frames, after_t: float, other_deg: float):
@@ -68,7 +61,7 @@ def _with_other_arm(frames, after_t: float, other_deg: float):
 
 
 def test_a_lockout_fault_from_one_arm_only_is_borderline():
-    rep, frames, span = _first_rep(top=130.0)
+    rep, frames, span = _first_rep_topping(top=130.0)
     assert "NO_LOCKOUT" in rep.faults  # 130 against 150, read from one arm
     straight = judge_rep(1, span, _with_other_arm(frames, rep.bottom_s, 168.0), "side", ARTICLE)
     assert "NO_LOCKOUT" in straight.borderline and "NO_LOCKOUT" not in straight.faults
@@ -79,7 +72,7 @@ def test_a_lockout_fault_from_one_arm_only_is_borderline():
 
 
 def test_a_clean_lockout_from_one_arm_and_a_fault_from_the_other_is_borderline():
-    rep, frames, span = _first_rep(top=176.0)
+    rep, frames, span = _first_rep_topping(top=176.0)
     assert rep.state("NO_LOCKOUT") == "ok"
     bent = judge_rep(1, span, _with_other_arm(frames, rep.bottom_s, 120.0), "side", ARTICLE)
     assert bent.state("NO_LOCKOUT") == "borderline"
