@@ -13,6 +13,8 @@ and scripts/make_samples.py --front save them, or NAME.track.npz; the first fold
   false alarm; a labelled fault read borderline or not assessable is neither a hit nor a miss, and shown apart);
 - borderline share: the share of the reps clean of the fault that are borderline for it;
 - not assessable share: the share of the scored reps on which the fault is not assessable.
+It also prints how many matched reps of each labelled view the analyzer judged in each view (its held yaw): a view
+misread is judged with the other view's rules, and the table above counts it under the label's view.
 
 --calibrate also prints the figures behind the front and oblique values of formcheck/profiles.py and
 formcheck/measure/views.py (docs/accuracy.md): the readings of tucked and flared elbows from the front, the rule that
