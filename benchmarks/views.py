@@ -13,6 +13,8 @@ and scripts/make_samples.py --front save them, or NAME.track.npz; the first fold
   false alarm; a labelled fault read borderline or not assessable is neither a hit nor a miss, and shown apart);
 - borderline share: the share of the reps clean of the fault that are borderline for it;
 - not assessable share: the share of the scored reps on which the fault is not assessable.
+It also prints how many matched reps of each labelled view the analyzer judged in each view (its held yaw): a view
+misread is judged with the other view's rules, and the table above counts it under the label's view.
 
 --calibrate also prints the figures behind the front and oblique values of formcheck/profiles.py and
 formcheck/measure/views.py (docs/accuracy.md): the readings of tucked and flared elbows from the front, the rule that
@@ -61,6 +63,8 @@ class ScoredRep:
     skip: set[str]  # uncertain or not visible: left out of the score
     readings: dict[str, float] = field(default_factory=dict)  # measure (and hand sides) -> value
     variant: str = "standard"
+    read_view: str = ""  # the view the analyzer judged the rep in (its held yaw), which may differ from the label's
+    judges: frozenset = frozenset()  # the measures that view (and the yaw band near a view line) let it judge
 
 
 def load_clips(track_dirs: list[Path]) -> list[tuple[str, str, dict, Path]]:
@@ -108,9 +112,10 @@ def score_clip(clip: str, view: str, label: dict, path: Path) -> tuple[list[Scor
         number = None if hit is None else hit + 1
         truth = set((label.get("rep_faults") or {}).get(str(number), [])) if number else set()
         skip = not_visible | set((label.get("uncertain_faults") or {}).get(str(number), [])) if number else set()
-        values = {name: r.value for name, r in m.readings.items()}
+        values = {name: r.value if r.seen else math.nan for name, r in m.readings.items()}  # unseen: no reading
         values["hands_widest"] = m.readings["hand_width"].on_side(+1)[0]
-        out.append(ScoredRep(clip, view, number, {c: rep.state(c) for c in CODES}, truth, skip, values, m.variant))
+        out.append(ScoredRep(clip, view, number, {c: rep.state(c) for c in CODES}, truth, skip, values, m.variant,
+                             m.view, m.judges))
     right = sum(h is not None for h in matched)
     return out, right, len(bottoms)
 
@@ -160,6 +165,16 @@ def clean_borderline(reps: list[ScoredRep]) -> dict[str, tuple[int, int]]:
         doubted = sum(any(s == "borderline" and c not in r.skip for c, s in r.states.items()) for r in clean)
         if clean:
             out[view] = (doubted, len(clean))
+    return out
+
+
+def views_read(reps: list[ScoredRep]) -> dict[str, dict[str, int]]:
+    """Per labelled view: how many of its matched reps the analyzer judged in each view (side, oblique, front)."""
+    out: dict[str, dict[str, int]] = {}
+    for r in reps:
+        if r.number is not None:
+            row = out.setdefault(r.view, {})
+            row[r.read_view] = row.get(r.read_view, 0) + 1
     return out
 
 
@@ -213,8 +228,12 @@ def _pct90(by_clip: dict[str, list[float]]) -> float:
 
 
 def calibrate(reps: list[ScoredRep]) -> dict:
+    """A view's band applies to the reps judged in that view, so each is measured on the reps its label puts in the
+    view AND the analyzer held there: a labelled-front rep held oblique (correct98's 320x240 reps) or a labelled-oblique
+    rep read as side (tranhieu_push_up's zoomed shot) says nothing of the front or oblique reading."""
     p = ARTICLE
     fig = {}
+    reps = [r for r in reps if r.read_view == r.view.split("-")[0]]
     code = "ELBOWS_FLARED"
     front = [r for r in reps if r.view == "front" and r.number is not None and code not in r.skip]
     tucked = _by_clip(front, "elbow_out", lambda r: code not in r.truth)
@@ -305,9 +324,13 @@ def main() -> int:
     print_table(rows, timing)
     doubted = clean_borderline(reps)
     print("clean reps borderline for any fault: " + ", ".join(f"{v} {a}/{b}" for v, (a, b) in doubted.items()))
+    read = views_read(reps)
+    print("matched reps by the view they were judged in: " + "; ".join(
+        f"{v}: " + ", ".join(f"{k} {n}" for k, n in sorted(row.items())) for v, row in read.items()))
     out = {"table": {f"{v} {c}": x for (v, c), x in rows.items()},
            "reps_in_time": {v: {"right": a, "labelled": b, "counted": n} for v, (a, b, n) in timing.items()},
-           "clean_reps_borderline": {v: {"borderline": a, "clean": b} for v, (a, b) in doubted.items()}}
+           "clean_reps_borderline": {v: {"borderline": a, "clean": b} for v, (a, b) in doubted.items()},
+           "views_read": read}
     if args.calibrate:
         out["calibration"] = calibrate(reps)
         print(json.dumps(out["calibration"], indent=1))

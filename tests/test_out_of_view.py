@@ -108,3 +108,21 @@ def test_a_pair_beyond_the_edge_is_out_until_back_for_the_hold(pair, joints):
     low = seen.copy()
     low[joints] = 0.2  # rated unseen: out for this frame only
     assert pair in view.update(3.2, image, low).split(",") and view.update(3.3, image, seen) == ""
+
+
+def test_the_top_of_a_rep_does_not_move_with_the_frames_that_miss_the_wrists():
+    """Hand width is read at the rep's top (its upper quarter of shoulder heights). Frames with the wrists out of the
+    picture have no value; they must not move that quarter: down into the descent (wrists unseen at the top) or up
+    past a top frame (wrists unseen on the way up: clips-pushfit correct74's second rep read 2.000 for 1.975)."""
+    from formcheck.judge.rep_measures import _top_frames
+
+    height = np.array([110.0, 100, 80, 60, 50, 60, 80, 100, 109, 120])
+    values = np.linspace(1.0, 2.0, len(height))
+    top = _top_frames(height, values)
+    assert top.tolist() == (height >= np.percentile(height, 75)).tolist()
+    way_up = values.copy()
+    way_up[[5, 6, 7]] = np.nan
+    assert _top_frames(height, way_up).tolist() == top.tolist()
+    at_top = values.copy()
+    at_top[top] = np.nan
+    assert not _top_frames(height, at_top).any()

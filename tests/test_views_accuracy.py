@@ -51,12 +51,12 @@ def test_the_front_tracks_are_posed_by_todays_pose_stage():
 
 
 def test_elbow_flare_is_found_from_the_front(scored):
-    """35 flared front reps (8 clips), 4 tucked: 32 found, 1 borderline, 1 not assessable (a rep held oblique), 1
-    missed, no false flag."""
+    """37 flared front reps (9 clips), 4 tucked: 33 found, 1 borderline, 2 not assessable (correct98's first two, held
+    oblique: 320x240 filmed from above), 1 missed, no false flag."""
     _, rows, _ = scored
     c = rows[("front", "ELBOWS_FLARED")]
-    assert c["positives"] == 35
-    assert c["precision"] == 1.0 and c["recall"] >= 0.9 and c["tp"] >= 30
+    assert c["positives"] == 37
+    assert c["precision"] == 1.0 and c["recall"] >= 0.9 and c["tp"] >= 31
 
 
 def test_hand_width_is_found_from_the_front(scored):
@@ -80,13 +80,23 @@ def test_what_a_view_cannot_show_on_real_people_is_not_assessable(scored):
     """Obliquely, straight arms read 24 short of straight, straight knee push-ups 0.085 off the line and tucked elbows
     past the front's flare threshold (formcheck/measure/views.py): those faults stay unjudged there (hanshitha_knee's
     10 reps are the oblique-side knee push-ups). From the front the lockout and the body line are unjudged, depth is
-    judged."""
+    judged. The analyzer judges a rep in the view it reads (the held yaw), not the label's: tranhieu_push_up's zoomed
+    shot (3.5-10.5 s, reps 2-3, labelled oblique-front) reads 69-75 degrees of yaw, past the side line (60) and its
+    band, and is judged as side (lockout ok, as labelled); no other oblique rep is read as side. wrong83's 3 reps
+    (median yaw 23-25) lie within view_yaw_band_deg of the front/oblique line, where only what both views judge is
+    judged: not the body line."""
     reps, rows, _ = scored
     for view in ("oblique-front", "oblique-side"):
-        for code in ("NO_LOCKOUT", "ELBOWS_FLARED"):
-            assert rows[(view, code)]["not_assessable_share"] == 1.0, (view, code)
+        assert rows[(view, "ELBOWS_FLARED")]["not_assessable_share"] == 1.0, view
+        read_oblique = [r for r in reps if r.view == view and r.number and r.read_view == "oblique"]
+        assert read_oblique and {r.states["NO_LOCKOUT"] for r in read_oblique} == {"not_assessable"}, view
         assert rows[(view, "HIPS_PIKE")]["not_assessable_share"] == 0.0
+    as_side = [(r.clip, r.number) for r in reps if r.view.startswith("oblique") and r.number and r.read_view == "side"]
+    assert len(as_side) <= 2, as_side
     oblique = [r for r in reps if r.view.startswith("oblique") and r.number and "HIPS_SAG" not in r.skip]
+    near_front = [(r.clip, r.number) for r in oblique if "body_line" not in r.judges]
+    assert len(near_front) <= 3, near_front
+    oblique = [r for r in oblique if "body_line" in r.judges]
     assert {r.states["HIPS_SAG"] == "not_assessable" for r in oblique if r.variant == "knee"} == {True}
     assert {r.states["HIPS_SAG"] == "not_assessable" for r in oblique if r.variant == "standard"} == {False}
     assert rows[("front", "NO_LOCKOUT")]["not_assessable_share"] == 1.0
@@ -101,13 +111,14 @@ def test_the_side_view_keeps_what_it_had(scored):
 
 
 def test_the_flare_threshold_is_the_rule_on_its_clips_and_holds_one_clip_out(scored):
-    """profiles.elbow_out_max is the rule of benchmarks/views.py on the front clips it names; chosen without each clip
-    in turn, it still finds 30 of the 35 flared reps of the clip left out, and flags 1 of the 4 tucked ones (only two
-    clips hold tucked reps: without fitbykit_pushups the bound falls to 0.30, under its own tucked rep)."""
+    """profiles.elbow_out_max is the rule of benchmarks/views.py on the front clips it names (the reps judged in the
+    front view: correct98's two held oblique are not front readings); chosen without each clip in turn, it still
+    finds 31 of the 35 flared reps of the clip left out, and flags 1 of the 4 tucked ones (only two clips hold tucked
+    reps: without fitbykit_pushups the bound falls to 0.30, under its own tucked rep)."""
     reps, _, _ = scored
     fig = views.calibrate(reps)
     assert fig["elbow_out threshold (rule, all clips)"] == pytest.approx(ARTICLE.elbow_out_max)
     loo = [v for v in fig["elbow_out threshold left one clip out"].values() if isinstance(v, dict)]
     found = sum(v["flared past it by more than the band"] for v in loo)
     false = sum(v["tucked past it"] for v in loo)
-    assert sum(v["flared"] for v in loo) == 35 and found >= 27 and false <= 1
+    assert sum(v["flared"] for v in loo) == 35 and found >= 28 and false <= 1

@@ -338,12 +338,14 @@ def _nanpct(a: np.ndarray, q: float) -> float:
 
 
 def _top_frames(height: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Frames of a rep near its top (the shoulders' image height above the hands in its upper quarter) where
-    `values` is known; every frame with a value when the height is unknown."""
+    """Frames of a rep near its top (the shoulders' image height above the hands in the upper quarter of the rep's
+    heights) where `values` is known; every frame with a value when the height is unknown. The quarter is the rep's,
+    over every frame with a height: frames without a value (wrists out of the picture) must not move the cut, down
+    into the descent where the forearms read wider, or up past tops the values were read on."""
     known = np.isfinite(values)
     if np.isfinite(height[known]).sum() < 3:
         return known
-    return known & (height >= np.nanpercentile(height[known], TOP_SHARE_PCT))
+    return known & (height >= np.nanpercentile(height, TOP_SHARE_PCT))
 
 
 def _between_samples(x: np.ndarray, k: int) -> float:
