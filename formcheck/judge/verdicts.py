@@ -61,7 +61,8 @@ def verdict(index: int, span: RepSpan, m: RepMeasures, profile: Profile) -> Rep:
     # until the top has settled.
     return Rep(index=index, start_s=span.start_t, bottom_s=span.bottom_t, end_s=span.top_t,
                min_elbow_deg=r["depth"].value, top_elbow_deg=r["lockout"].value,
-               body_line_max=_or_none(r["body_line"].value), hand_width_ratio=_or_none(_hands_shown(r["hand_width"], faults + borderline)),
+               body_line_max=_or_none(r["body_line"].value),
+               hand_width_ratio=_or_none(_hands_shown(r["hand_width"], faults + borderline)),
                elbow_flare_deg=_or_none(r["flare"].value), variant=m.variant, valid=not faults, faults=faults,
                not_assessable=not_assessable, confidence=round(m.confidence, 3), view=m.view,
                uncertain=m.confidence < p.uncertain_confidence, tempo_down_s=span.bottom_t - span.start_t,

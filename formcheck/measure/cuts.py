@@ -101,7 +101,8 @@ class CutDetector:
         # original and 60 fps copy). And the move must be too fast beyond the landmarks' own noise of it
         # (jump_noise_share).
         if self._gaps:  # the gap counted in samples (a missed sighting or two make it longer)
-            dt = self._interval() * max(1, round(dt / self._interval()))
+            interval = self._interval()
+            dt = interval * max(1, round(dt / interval))
         return ((moved > p.max_jump_share and (moved - p.jump_noise_share) / dt > p.max_torso_speed)
                 or turn > p.max_turn_deg)
 
