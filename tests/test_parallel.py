@@ -336,11 +336,13 @@ def test_one_and_two_workers_agree_where_a_boundary_falls_inside_a_rep(stream, p
 
 @pytest.mark.slow
 def test_cli_parallel_writes_the_annotated_video_and_the_track(tmp_path, clip_labels):
+    """Two landmarkers, one on each half of omartarek_pushup (7 s, six reps: the shortest real clip with several reps
+    on both sides of the boundary; tayyab_pushup2, twice as long, is posed by the CLI in test_real_clips)."""
     from typer.testing import CliRunner
 
     from formcheck.cli import app
 
-    clip = CLIPS / "tayyab_pushup2.mp4"
+    clip = CLIPS / "omartarek_pushup.mp4"
     out = tmp_path / "out.mp4"
     result = CliRunner().invoke(app, ["analyze", str(clip), "--workers", "2", "--analysis-fps", "15", "--video",
                                       str(out), "--save-track", str(tmp_path / "t.track.npz"), "--json",
@@ -354,4 +356,5 @@ def test_cli_parallel_writes_the_annotated_video_and_the_track(tmp_path, clip_la
     assert track.found.mean() > 0.8
     import json
 
-    assert json.loads((tmp_path / "a.json").read_text())["summary"]["reps"] == clip_labels["tayyab_pushup2.mp4"]["reps"]
+    reps = json.loads((tmp_path / "a.json").read_text())["summary"]["reps"]
+    assert reps == clip_labels["omartarek_pushup.mp4"]["reps"]
