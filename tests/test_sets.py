@@ -371,7 +371,8 @@ def _rendered_set(name: str, sag_from: int | None, n: int = 8):
     write_clip(clip_def, out)
     from formcheck.pipeline.analyze import analyze_video
 
-    return analyze_video(out / f"{name}.mp4", num_poses=1, workers=1, save_track=track_path)
+    # at the 15 samples/s `formcheck analyze` uses (rendered at 30 fps)
+    return analyze_video(out / f"{name}.mp4", num_poses=1, workers=1, analysis_fps=15, save_track=track_path)
 
 
 @pytest.mark.slow
