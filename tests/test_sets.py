@@ -199,8 +199,8 @@ def test_live_coach_cues_the_break_once_and_sums_up_each_set():
     assert any(alerts) and not alerts[-1]  # shown while the broken set lasts, cleared when it ends
 
 
-def _clip_then_empty_room(src, start_s: float, empty_s: float, out) -> None:
-    """A shared clip from `start_s` on, then `empty_s` of an empty (black) room: the set closes on screen."""
+def _clip_then_empty_room(src, start_s: float, end_s: float, empty_s: float, out) -> None:
+    """A shared clip from `start_s` to `end_s`, then `empty_s` of an empty (black) room: the set closes on screen."""
     import cv2
 
     cap = cv2.VideoCapture(str(src))
@@ -209,7 +209,7 @@ def _clip_then_empty_room(src, start_s: float, empty_s: float, out) -> None:
     ok, frame = cap.read()
     h, w = frame.shape[:2]
     writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
-    while ok:
+    while ok and cap.get(cv2.CAP_PROP_POS_MSEC) <= end_s * 1000.0:
         writer.write(frame)
         ok, frame = cap.read()
     for _ in range(int(empty_s * fps)):
@@ -221,8 +221,10 @@ def _clip_then_empty_room(src, start_s: float, empty_s: float, out) -> None:
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed (apt-get install xvfb)")
 def test_live_window_shows_the_break_cue_and_the_set_summary_under_xvfb(tmp_path):
-    """tayyab_pushup from rep 9 (22 s: one clean rep, the coach standing, five sagging reps), then an empty room, played
-    as a camera in the real window: the cue while the set lasts (red in the sets panel), the summary once it ends."""
+    """tayyab_pushup from rep 9 to rep 12 (22-41 s: one clean rep, the coach standing, three sagging reps: the break
+    persists over three of them), then an empty room, played as a camera in the real window (in real time: the
+    clip's last two reps cost 5 s and showed nothing more): the cue while the set lasts (red in the sets panel), the
+    summary once it ends."""
     from test_live import xvfb_display
 
     ImageGrab = pytest.importorskip("PIL.ImageGrab")
@@ -230,7 +232,7 @@ def test_live_window_shows_the_break_cue_and_the_set_summary_under_xvfb(tmp_path
     if not src.exists():
         pytest.skip(f"no real clip {src}")
     video = tmp_path / "tayyab_from_22s.mp4"
-    _clip_then_empty_room(src, 22.0, 8.0, video)
+    _clip_then_empty_room(src, 22.0, 41.0, 8.0, video)
     shots, lines = {}, []
     with xvfb_display() as (n, env):
         out = tmp_path / "live.json"
