@@ -194,7 +194,8 @@ def summarise(reps: list[dict]) -> dict:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--tracks", type=Path, required=True, help="FOLDER__NAME.track.npz files (scripts/snapshot_outputs.py)")
+    ap.add_argument("--tracks", type=Path, required=True,
+                    help="a folder of FOLDER__NAME.track.npz files (scripts/snapshot_outputs.py)")
     ap.add_argument("--json", type=Path, help="write every rep's cues and the summary here")
     ap.add_argument("--reps", action="store_true", help="print the cues of the up-downs and the push-ups inside")
     args = ap.parse_args()

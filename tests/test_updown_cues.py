@@ -31,7 +31,7 @@ def _track(shoulder, elbow, wrist) -> tuple[PoseTrack, np.ndarray]:
     world = np.full((T, N_LANDMARKS, 3), np.nan)
     for (s, e, w) in updown.ARMS:
         for joint, points in ((s, shoulder), (e, elbow), (w, wrist)):
-            image[:, joint, 0], image[:, joint, 1], image[:, joint, 2] = 100 + 100 * points[:, 0], 500 - 100 * points[:, 1], 0
+            image[:, joint] = np.stack([100 + 100 * points[:, 0], 500 - 100 * points[:, 1], np.zeros(T)], axis=1)
             world[:, joint] = np.stack([0.3 * points[:, 0], -0.3 * points[:, 1], np.zeros(T)], axis=1)
     track = PoseTrack(np.arange(T) / 15, image, world, np.ones((T, N_LANDMARKS)), np.ones((T, N_LANDMARKS)),
                       np.ones(T, int), 640, 640, 15.0)
