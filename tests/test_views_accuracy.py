@@ -66,6 +66,16 @@ def test_hand_width_is_found_from_the_front(scored):
     assert narrow["positives"] == 3 and narrow["tp"] == 3 and narrow.get("fp", 0) == 0
 
 
+def test_a_close_grip_is_found_obliquely_and_no_other_grip_is_called_close(scored):
+    """Too narrow is read along the image shoulder line in every view: foriris_diamond's oblique-side diamond rep
+    (0.60 there; world space read it 1.16), and no oblique rep with other hands is flagged or borderline."""
+    _, rows, _ = scored
+    side, front = rows[("oblique-side", "HANDS_TOO_NARROW")], rows[("oblique-front", "HANDS_TOO_NARROW")]
+    assert side["positives"] == 1 and side["tp"] == 1
+    for c in (side, front):
+        assert c.get("fp", 0) == 0 and not c["borderline_share"], c
+
+
 def test_borderline_means_past_the_threshold(scored):
     """No more than one clean rep in ten borderline for any fault, in any view (before: 39 of 44 clean oblique reps
     were borderline for lockout or sag)."""
