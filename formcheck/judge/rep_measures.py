@@ -146,15 +146,20 @@ def measure_rep(span: RepSpan, rows: FrameTable, view: str, profile: Profile) ->
     found = rows.array("found")
     confidence = float(np.nanmean(frames.vis)) * float(found.mean()) * pol.confidence if found.any() else 0.0
     judges = pol.judges & judged_in(views) if views else pol.judges
-    near = judged_near(_median_yaw(rows), profile)
+    yaw, spread = _yaw_of(rows)
+    near = judged_near(yaw, profile, spread)
     return RepMeasures(rep_view, judges & near if near is not None else judges, frames.variant, confidence,
                        readings, bands)
 
 
-def _median_yaw(rows: FrameTable) -> float:
-    """The rep's median world yaw over its in-position frames (NaN when none has one)."""
+def _yaw_of(rows: FrameTable) -> tuple[float, tuple[float, float]]:
+    """The rep's median world yaw over its in-position frames, and the middle half of them (NaN when none has one)."""
     yaw = rows.array("view_yaw_deg")[rows.array("in_position")]
-    return float(np.median(yaw[np.isfinite(yaw)])) if np.isfinite(yaw).any() else math.nan
+    yaw = yaw[np.isfinite(yaw)]
+    if not yaw.size:
+        return math.nan, (math.nan, math.nan)
+    lo, mid, hi = np.percentile(yaw, [25, 50, 75])
+    return float(mid), (float(lo), float(hi))
 
 
 # --- the readers: one per measure of the fault table ---------------------------------------------------------------
