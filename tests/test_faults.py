@@ -15,6 +15,7 @@ import pytest
 
 from formcheck import faults as F
 from formcheck.judge.analyzer import analyze_track
+from formcheck.measure.arms import arm_reading
 from formcheck.measure.frame import measure_frame
 from formcheck.measure.table import FrameTable
 from formcheck.profiles import ARTICLE, PROFILES, SOURCES
@@ -129,6 +130,12 @@ def test_measures_and_analyzer_take_the_elbow_from_the_same_source(view):
             checked += 1
         if policy(view).elbow == "world" and math.isfinite(m.elbow_deg):
             assert m.elbow_deg == m.elbow_world_deg
+        elif policy(view).elbow == "nearer_image" and math.isfinite(m.elbow_deg):  # one arm's image angle
+            arms = [arm_reading(pose.image, pose.visibility, k).angle_deg for k in (0, 1)]
+            assert any(m.elbow_deg == pytest.approx(x, abs=1e-6) for x in arms) \
+                or m.elbow_deg == pytest.approx(m.elbow_image_deg, abs=1e-6)
+            assert raw["elbow_deg"] != raw["elbow_world_deg"]  # measure_frame reads an image angle too
+            checked += 1
     assert checked > 10
 
 

@@ -34,7 +34,8 @@ def test_what_a_view_judges_is_the_verdicts_rule():
         for f in FAULTS:
             error = pol.side_error.get(f.code, pol.errors(ARTICLE).get(f.measure))
             gap = abs(ARTICLE.threshold(f.code).value - ARTICLE.good(f.code))
-            assert can_judge(view, f.code, ARTICLE) == (f.measure in pol.judges and error is not None and error < gap)
+            assert can_judge(view, f.code, ARTICLE) == (f.measure in pol.judges and f.measure not in pol.confirms_only
+                                                          and error is not None and error < gap)
 
 
 def test_guidance_follows_the_view_policy(monkeypatch):

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import inspect
 import os
+import subprocess
+import sys
+import textwrap
 import threading
 
 import cv2
@@ -290,6 +293,37 @@ def test_threads_silencing_fd2_at_once_leave_it_restored(monkeypatch):
         t.join()
     after = os.fstat(2)
     assert (before.st_dev, before.st_ino) == (after.st_dev, after.st_ino)
+
+
+def test_last_words_come_alone_while_other_threads_log_to_fd2():
+    """After Ctrl-C the command says "interrupted" while landmarker threads may still log to fd 2, inside or outside
+    the shared silence: nothing of theirs may reach stderr before or after that line."""
+    script = textwrap.dedent("""
+        import os, threading, time
+        from formcheck.pose.quiet import last_words, quiet_native_stderr
+        stop = threading.Event()
+        def chatter(silenced):
+            while not stop.is_set():
+                if silenced:
+                    with quiet_native_stderr():
+                        os.write(2, b"INFO: chatter\\n")
+                else:
+                    os.write(2, b"")
+        threads = [threading.Thread(target=chatter, args=(i % 2 == 0,), daemon=True) for i in range(4)]
+        for t in threads:
+            t.start()
+        time.sleep(0.2)
+        last_words("interrupted")
+        for _ in range(200):
+            with quiet_native_stderr():
+                os.write(2, b"INFO: after\\n")
+            os.write(2, b"INFO: after, unsilenced\\n")
+        stop.set()
+    """)
+    env = {k: v for k, v in os.environ.items() if k != "FORMCHECK_DEBUG"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == ["interrupted"]
 
 
 # --- real clips (slow) ----------------------------------------------------------------------------------------------

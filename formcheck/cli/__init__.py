@@ -367,12 +367,9 @@ def main() -> None:
                   highlight=False, soft_wrap=True)
         sys.exit(2)
     if code == 130 and _Interrupt.pressed:  # a batch stopped by Ctrl-C has said so itself, with what it saved
-        from formcheck.pose.quiet import mute_stderr, restore_stderr
+        from formcheck.pose.quiet import last_words
 
-        restore_stderr()  # in case Ctrl-C came while native logging was silenced
-        err.print("interrupted", highlight=False)
-        err.file.flush()
-        mute_stderr()
+        last_words("interrupted")  # on the real stderr, even if Ctrl-C came while native logging was silenced
     if code == 130:
         _forget_caught_interrupt()
     sys.exit(code if isinstance(code, int) else 0)

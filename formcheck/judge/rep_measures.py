@@ -146,15 +146,20 @@ def measure_rep(span: RepSpan, rows: FrameTable, view: str, profile: Profile) ->
     found = rows.array("found")
     confidence = float(np.nanmean(frames.vis)) * float(found.mean()) * pol.confidence if found.any() else 0.0
     judges = pol.judges & judged_in(views) if views else pol.judges
-    near = judged_near(_median_yaw(rows), profile)
+    yaw, spread = _yaw_of(rows)
+    near = judged_near(yaw, profile, spread)
     return RepMeasures(rep_view, judges & near if near is not None else judges, frames.variant, confidence,
                        readings, bands)
 
 
-def _median_yaw(rows: FrameTable) -> float:
-    """The rep's median world yaw over its in-position frames (NaN when none has one)."""
+def _yaw_of(rows: FrameTable) -> tuple[float, tuple[float, float]]:
+    """The rep's median world yaw over its in-position frames, and the middle half of them (NaN when none has one)."""
     yaw = rows.array("view_yaw_deg")[rows.array("in_position")]
-    return float(np.median(yaw[np.isfinite(yaw)])) if np.isfinite(yaw).any() else math.nan
+    yaw = yaw[np.isfinite(yaw)]
+    if not yaw.size:
+        return math.nan, (math.nan, math.nan)
+    lo, mid, hi = np.percentile(yaw, [25, 50, 75])
+    return float(mid), (float(lo), float(hi))
 
 
 # --- the readers: one per measure of the fault table ---------------------------------------------------------------
@@ -253,19 +258,24 @@ def read_hand_width(r: RepFrames) -> Reading:
     wider (docs/synth.md). Too wide is read on the widest the hands stand in the rep (its WIDEST_PCT percentile over
     the rep, robust to a stray frame): a person can move the hands between reps, and one who hops them out for the
     descent and back in at the top (clips-front khanyisa_pushups: 1.2-1.5 at the tops, 2.3-2.8 through the descent)
-    reads as narrow as a plank at the top. The image wrists stand still on the floor through the rep; world ones
-    (the oblique view's, formcheck.measure.views) move with the depth the landmarker guesses, so there both are read
-    at the top (clips-pushfit correct74, oblique: 1.9 at the tops, 2.2 over the rep)."""
+    reads as narrow as a plank at the top. Too narrow is read in the image in every view (close hands at the top of an
+    oblique rep: rendered 0.65 reads 0.72-0.74 in the image, 1.04-1.12 in world space; clips-front foriris_diamond
+    0.60 against 1.16). Too wide is read where the view policy says (`hands`): world wrists move with the depth the
+    landmarker guesses, so an oblique view reads them at the top only (clips-pushfit correct74, oblique: 1.9 at the
+    tops, 2.2 over the rep; its image tops read 2.0-2.4 for a grip not labelled wide)."""
     shown = r.in_view("wrists")
     found = r.rows.array("found")
     if shown.sum() < r.profile.joints_in_view_min_share * max(int(found.sum()), 1):
         shown[:] = False  # the wrists mostly beyond the picture: their width is a guess
-    hands = np.where(shown, r.rows.array("hand_width_image" if r.policy.hands == "image" else "hand_width"), math.nan)
-    on_top = _top_frames(r.rows.array("shoulder_height_px"), hands)
-    value = float(np.nanmedian(hands[on_top])) if on_top.any() else math.nan
-    # World hand width (oblique views) moves with the landmarker's depth through the rep: read at the top only.
-    widest = _nanpct(hands, WIDEST_PCT) if r.policy.hands == "image" else value
-    return Reading(value, r.span.bottom_t, on_top, _median_noise(np.where(on_top, hands, math.nan)),
+    image = np.where(shown, r.rows.array("hand_width_image"), math.nan)
+    on_top = _top_frames(r.rows.array("shoulder_height_px"), image)
+    value = float(np.nanmedian(image[on_top])) if on_top.any() else math.nan
+    if r.policy.hands == "image":
+        widest = _nanpct(image, WIDEST_PCT)
+    else:  # world hand width moves with the landmarker's depth through the rep: read at the top only
+        world = np.where(shown, r.rows.array("hand_width"), math.nan)
+        widest = float(np.nanmedian(world[on_top])) if on_top.any() else math.nan
+    return Reading(value, r.span.bottom_t, on_top, _median_noise(np.where(on_top, image, math.nan)),
                    sides={-1: (value, r.span.bottom_t), +1: (widest, r.span.bottom_t)},
                    out_of_view=() if shown.any() else ("wrists",))
 

@@ -48,6 +48,9 @@ def verdict(index: int, span: RepSpan, m: RepMeasures, profile: Profile) -> Rep:
         if split:
             value = max(reading.either, key=lambda v: f.beyond(v, thr.value))
             past = f.beyond(value, thr.value)
+        if past <= 0 and f.measure in pol.confirms_only:
+            not_assessable.append(f.code)  # this view can show the fault, not its absence
+            continue
         if past > 0:  # on the good side of the threshold nothing is reported, however close
             ev = Evidence(f.code, float(value), thr.value, thr.source, float(when), round(u, 4))
             beyond = past > u and not split

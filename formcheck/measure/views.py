@@ -36,7 +36,13 @@ class ViewPolicy:
     note: str = ""  # the report's sentence about the view
     depth: str = "elbow"  # "elbow": the rep's lowest elbow angle; "height": the bend from the shoulders' image height
     placement: str = ""  # where the camera stands for this view, as the user is told (judge/guidance.py)
-    hands: str = "image"  # hand width: "image" along the image shoulder line (measure/across.py); "world": 3D distance
+    # too wide a grip read "image" along the image shoulder line (measure/across.py) or "world" (3D distance, at the
+    # top); too narrow is read in the image in every view (judge/rep_measures.read_hand_width)
+    hands: str = "image"
+    # measures this view shows on the fault's side only: a reading past the threshold is believed, one on the good
+    # side is no proof of good form (obliquely a bent top can project straight, a straight one never projects bent),
+    # so there the fault is not assessable rather than passed (judge/verdicts.py)
+    confirms_only: frozenset = frozenset()
 
     def errors(self, profile=None, variant: str = "standard") -> dict[str, float]:
         """measure -> error in this view for a rep of `variant`, the figures named by Profile field read from
@@ -81,9 +87,12 @@ class ViewPolicy:
 #   too wide even at the top; 0.75 reads 0.90-0.94, 0.55 reads 0.92-1.10), 0.080 (16 wide), 0.022 (15 good). The
 #   error is one-sided (narrow reps read wider, mean +0.26; wide ones mean +0.01), so each hand fault takes the error
 #   on its own side of the decision (side_error): hand_width 0.08 (wide and good form), HANDS_TOO_NARROW 0.18.
-#   Oblique: 0.47 (4 narrow reps of combo_narrow_shallow_oblique, 0.65 read 1.1), 0.086 (22 good, hands 1.3; no wide
-#   oblique rep): hand_width 0.086, HANDS_TOO_NARROW 0.47, which reaches good form from the narrow threshold (narrow
-#   hands are not assessable obliquely). error_floor reads the measure's figure (0.08): the synthetic labels' margin
+#   Oblique (world hands): 0.47 (4 narrow reps of combo_narrow_shallow_oblique, 0.65 read 1.1), 0.086 (22 good,
+#   hands 1.3; no wide oblique rep): hand_width 0.086 (too wide is read in world space obliquely). Too narrow is read
+#   in the image in every view (5 Dec 2026): the same 4 oblique narrow reps read 0.72-0.74 there (+0.08, within the
+#   front's 0.18), so HANDS_TOO_NARROW takes the front's figure obliquely; on real people the one oblique close grip
+#   (clips-front foriris_diamond, oblique side) reads 0.60 in the image (1.16 in world space), and the top readings of
+#   the 32 oblique reps with hands not narrow (11 clips) 1.11-2.39. error_floor reads the measure's figure (0.08): the synthetic labels' margin
 #   is not moved by the narrow side's larger error, so the suite's close grips (0.75, 0.65, 0.55) stay labelled
 #   faulty and read borderline: the landmarker, not the label, is in doubt there. (Read over the whole rep instead,
 #   good-form front reps erred by 0.12 and flared ones read 2.1-2.2 for 1.3; the oblique figure was 0.068 from 16
@@ -112,9 +121,14 @@ class ViewPolicy:
 # - elbow_out (the elbows outside the shoulders at the bottom), front: scatter 0.037 -> 0.04. Oblique front: the 9
 #   tucked oblique-front reps read 0.34-0.54 (the front's tucked reps 0.17-0.37): 0.34 past good form (0.20) at the 90th
 #   percentile, more than the 0.20 from good form to the threshold: flare is not assessable obliquely.
-# - lockout, oblique: the 41 oblique reps with straight arms at the top (labels) read 146-158 (10th-90th percentile;
-#   world elbow angle): 24 short of the 170 of a straight arm, more than the 20 from there to the threshold: not
-#   assessable obliquely (the rendered suites said 10.9).
+# - lockout, oblique: read from the image angle of the arm nearer the camera, as from the side (5 Dec 2026). The 41
+#   oblique reps with straight arms at the top (labels) read 157-181 there (world angle: 146-158, 24 short of the 170
+#   of a straight arm, more than the 20 to the threshold); 90th percentile of 170 - top 4.4, 3.9-7.5 with each clip
+#   left out: 7.5. A straight arm projects straight from any side, but a bent one can project straight too: its bend
+#   (elbows back toward the feet) is seen edge-on from the front half (exact kinematic landmarks, tests/kinematic.py:
+#   a 105-degree top reads 163 from 35 degrees of azimuth, 141 from 50; the rendered mannequin's +0..+11 between 30 and
+#   70), and the top is the straightest the arm looks over the rep. So the view confirms a bent top and never clears
+#   one (confirms_only): past the threshold is a fault (or borderline), on the good side not assessable.
 # - body line, oblique: straight bodies of standard push-ups read |0.042| at the 90th percentile (28 reps, 9 clips;
 #   rendered: 0.033), within the 0.06 to the sag threshold; knee push-ups on the shoulder-knee line 0.085 (10 reps of
 #   one clip, clips-front hanshitha_knee: 0.044-0.085 on a straight line), more than the 0.06 to the sag threshold
@@ -133,17 +147,19 @@ FRONT = ViewPolicy("front", elbow="world", line="world", depth="height",
                    overlay="judges hands, elbows, depth", placement="in front, on the floor, facing you",
                    note="A front view shows hand width, elbow flare (how far the elbows stand out at the bottom) and "
                         "depth (how far the shoulders come down to the hands); it cannot show lockout or the body line.")
-OBLIQUE = ViewPolicy("oblique", elbow="world", line="world", depth="height", hands="world",
+OBLIQUE = ViewPolicy("oblique", elbow="nearer_image", line="world", depth="height", hands="world",
+                     confirms_only=frozenset({"lockout"}),
                      judges=frozenset({"depth", "lockout", "body_line", "hand_width", "elbow_out"}),
                      error={"depth": 4.2, "lockout": "oblique_lockout_error_deg", "body_line": "oblique_line_error",
                             "hand_width": 0.086, "flare": 25.4, "elbow_out": "oblique_elbow_out_error"},
-                     side_error={"HANDS_TOO_NARROW": 0.47}, variant_error={"knee": {"body_line": "oblique_knee_line_error"}},
+                     side_error={"HANDS_TOO_NARROW": 0.18}, variant_error={"knee": {"body_line": "oblique_knee_line_error"}},
                      confidence=0.8, overlay="judges depth, hands, hips",
                      placement="in front at an angle of about 45 degrees, hip height, whole body in view",
                      note="An oblique view shows depth (from how far the shoulders come down, not from the elbow "
-                          "angle), hand width and the body line; lockout, elbow flare and a knee push-up's sagging "
-                          "hips read too far off there to judge: film from the side for those, or from the front for "
-                          "the elbows.")
+                          "angle), hand width and the body line; it catches a plainly bent top but cannot show that "
+                          "the arms were straight (a bent arm can look straight from an angle), and elbow flare and a "
+                          "knee push-up's sagging hips read too far off there to judge: film from the side for "
+                          "lockout and hips, or from the front for the elbows.")
 UNKNOWN = ViewPolicy("unknown", elbow="world", line="world", judges=frozenset(), confidence=0.3,
                      overlay="finding the view",
                      note="The camera angle could not be worked out, so no fault could be judged.")
@@ -164,17 +180,22 @@ def judged_in(views: dict[str, int]) -> frozenset:
     return frozenset.intersection(*(POLICIES[v].judges for v in seen)) if seen else frozenset()
 
 
-def judged_near(yaw_deg: float, profile) -> frozenset | None:
+def judged_near(yaw_deg: float, profile, spread: tuple[float, float] | None = None) -> frozenset | None:
     """The measures a rep whose median yaw is `yaw_deg` can be judged on whichever side of a view line it truly lies:
     what both views judge when the yaw is within `view_yaw_band_deg` of the front/oblique or oblique/side line,
     None (no limit) elsewhere or when the yaw is unknown. The landmarker reads the same rep's yaw several degrees
-    apart in a mirrored copy, so a hard line alone turns a measure on and off with the direction the person faces."""
+    apart in a mirrored copy, so a hard line alone turns a measure on and off with the direction the person faces.
+    `spread`: the middle half of the rep's yaw readings (25th, 75th percentile); a line within the band of any of it
+    is as near (a rep seen from 25 to 28 degrees is as doubtful as one seen at 25: one sample more must not move a
+    rep off the line, clips-pushfit correct98)."""
     if not yaw_deg == yaw_deg:
         return None
+    lo, hi = spread if spread is not None and spread[0] == spread[0] else (yaw_deg, yaw_deg)
+    lo, hi = min(lo, yaw_deg), max(hi, yaw_deg)
     band = profile.view_yaw_band_deg
     for line, (below, above) in ((profile.view_front_max_yaw_deg, (FRONT, OBLIQUE)),
                                  (profile.view_side_min_yaw_deg, (OBLIQUE, SIDE))):
-        if abs(yaw_deg - line) <= band:
+        if lo - band <= line <= hi + band:
             return below.judges & above.judges
     return None
 
@@ -194,7 +215,7 @@ def can_judge(view: str, code: str, profile) -> bool:
     threshold. The verdicts' rule (judge/verdicts.py) with the view's typical error in place of a rep's own band."""
     pol, measure = policy(view), FAULT[code].measure
     error = pol.side_error.get(code, pol.errors(profile).get(measure))
-    return (measure in pol.judges and error is not None
+    return (measure in pol.judges and measure not in pol.confirms_only and error is not None
             and error < abs(profile.threshold(code).value - profile.good(code)))
 
 

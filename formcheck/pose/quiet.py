@@ -18,6 +18,7 @@ _lock = threading.Lock()
 _depth = 0  # how many threads are inside quiet_native_stderr()
 _saved_fd: int | None = None  # the real fd 2 while silenced
 _terminal: io.TextIOBase | None = None
+_muted = False  # fd 2 muted for good (last_words): silencing and restoring no longer touch it
 
 
 def terminal_stderr() -> io.TextIOBase:
@@ -37,9 +38,11 @@ def terminal_stderr() -> io.TextIOBase:
 def _silence() -> None:
     global _depth, _saved_fd
     with _lock:
+        if _muted:
+            return
         if _depth == 0:
             sys.stderr.flush()
-            _saved_fd = os.dup(2)  # kept before fd 2 changes: restore_stderr() can always undo what follows
+            _saved_fd = os.dup(2)  # kept before fd 2 changes: last_words() can still reach the terminal
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 2)
             os.close(devnull)
@@ -49,6 +52,8 @@ def _silence() -> None:
 def _restore() -> None:
     global _depth, _saved_fd
     with _lock:
+        if _muted:
+            return
         _depth -= 1
         if _depth == 0 and _saved_fd is not None:
             os.dup2(_saved_fd, 2)
@@ -56,26 +61,29 @@ def _restore() -> None:
             _saved_fd = None
 
 
-def restore_stderr() -> None:
-    """fd 2 back as it was, whoever is still inside quiet_native_stderr(): the command's last words (Ctrl-C can
-    land anywhere, even inside _silence) must be heard."""
-    global _depth, _saved_fd
-    if _saved_fd is not None:
-        os.dup2(_saved_fd, 2)
-        os.close(_saved_fd)
-        _saved_fd, _depth = None, 0
-
-
-def mute_stderr() -> None:
-    """fd 2 to /dev/null for good, once the command has said its last words: after Ctrl-C, a landmarker still being
-    built in another thread (parallel posing, the orientation probe) logs its set-up chatter until the process is
-    gone, and that must not follow "interrupted"."""
+def last_words(line: str) -> None:
+    """Say the command's last line on the real stderr and mute fd 2 for good, with no moment in between when fd 2
+    is the terminal: after Ctrl-C, a landmarker still being built or run in another thread (parallel posing, the
+    orientation probe) logs its set-up chatter ("INFO: Created TensorFlow Lite XNNPACK delegate") until the process
+    is gone, and none of it may come before or after the line (restoring fd 2 and then printing let it in first
+    on a loaded machine)."""
+    global _muted, _saved_fd, _depth
+    with _lock:
+        try:
+            sys.stderr.flush()
+        except (OSError, ValueError):  # pragma: no cover
+            pass
+        try:
+            real = _saved_fd if _saved_fd is not None else os.dup(2)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)
+            os.close(devnull)
+        except (OSError, ValueError):  # pragma: no cover - no fd 2
+            return
+        _muted, _saved_fd, _depth = True, None, 0
     try:
-        sys.stderr.flush()
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 2)
-        os.close(devnull)
-    except (OSError, ValueError):  # pragma: no cover - no fd 2 to mute
+        os.write(real, (line + "\n").encode())
+    except OSError:  # pragma: no cover - the terminal is gone
         pass
 
 
