@@ -138,6 +138,10 @@ def test_lockout_from_an_oblique_camera_can_fail_a_rep_never_pass_it(azimuth):
     assert {r.view for r in bent.reps + straight.reps} == {"oblique"}
     assert {r.state("NO_LOCKOUT") for r in straight.reps} == {"not_assessable"}
     assert {r.state("NO_LOCKOUT") for r in bent.reps} == ({"fault"} if azimuth == 50.0 else {"not_assessable"})
+    # the top is shown where the rep was faulted on it, not as a reading where lockout went unjudged
+    for r in bent.reps + straight.reps:
+        assert (r.top_elbow_deg is not None) == (r.state("NO_LOCKOUT") == "fault"), (r.index, r.state("NO_LOCKOUT"))
+        assert r.reading("top_elbow_deg") is not None
 
 
 def test_full_lockout_not_flagged():

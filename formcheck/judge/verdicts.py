@@ -63,7 +63,8 @@ def verdict(index: int, span: RepSpan, m: RepMeasures, profile: Profile) -> Rep:
     # A measure none of whose faults the rep's view can judge (the view policy's `judged_measures`) is not shown as a
     # reading: its field is None and the raw reading is kept in `unjudged` (calibration reads it there). From the side
     # the image shoulder line is foreshortened, and a hand width of 3-7 shoulder widths would read as a measurement.
-    shown = set(judged_measures(m.view, p))
+    # A reading the rep was faulted or borderline on is shown (a view that confirms a fault only: oblique lockout).
+    shown = set(judged_measures(m.view, p)) | {fault_table.FAULT[c].measure for c in faults + borderline}
     values = {"depth": r["depth"].value, "lockout": r["lockout"].value, "body_line": _or_none(r["body_line"].value),
               "hand_width": _or_none(_hands_shown(r["hand_width"], faults + borderline)),
               "flare": _or_none(r["flare"].value), "elbow_out": _or_none(r["elbow_out"].value)}
