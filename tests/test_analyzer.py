@@ -228,7 +228,8 @@ def test_hand_width(view, hands, code):
 def test_elbow_flare_from_the_front(pole, state):
     """From the front flare is how far the elbows stand outside the shoulders at the bottom, in shoulder widths
     (formcheck/measure/across.py; the threshold from real clips). Exact landmarks: elbows swung out (pole 60-90) are
-    flagged, tucked ones (0-30) are not reported. The world angle is still read (`Rep.unjudged`), not judged or shown."""
+    flagged, tucked ones (0-30) are not reported. The world angle is still read (`Rep.unjudged`), not judged or
+    shown."""
     segs = (pushups(3, flare=pole),)
     a = analyse(*segs, view="front")
     tr = truth(*segs)

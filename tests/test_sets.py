@@ -163,7 +163,7 @@ def test_json_has_sets_with_break_trends_tempo_and_sourced_advice(tmp_path):
     assert len(rows) == len(d["reps"]) == 14
     header = next(line for line in console.splitlines() if line.startswith("┃")).split("┃")[1:-1]
     cells = [dict(zip((h.strip() for h in header), (c.strip() for c in row))) for row in rows]
-    assert all(c["hands"] == "–" and c["flare"] == "–" and c["body line"] != "–" and c["top"] != "–" for c in cells)
+    assert all(c["hands"] == c["flare"] == "–" and "–" not in (c["body line"], c["top"]) for c in cells)
     for r in d["reps"]:
         assert r["view"] == "side" and r["hand_width_ratio"] is None and r["elbow_out"] is None
         assert r["unjudged"]["hand_width_ratio"] > 0 and r["body_line_max"] is not None
@@ -272,8 +272,9 @@ def test_the_break_is_phrased_once_short_for_the_console_and_long_for_the_report
           "faulted_reps": [10, 11, 12, 14], "reps_after": 5, "near_from_rep": 8}
     brk = FormBreak(rep=10, t=30.9, faults=["HIPS_SAG"], evidence=[ev])
     assert break_line(brk) == "hips sagging from rep 10: body line -0.02 → +0.11 (limit +0.06, near it from rep 8)"
-    assert break_line(brk, long=True) == ("Hips sagging from rep 10 on (4 of the 5 reps from it beyond doubt): body "
-                                          "line -0.02 while form held, +0.11 after, limit +0.06; near the limit from rep 8")
+    assert break_line(brk, long=True) == ("Hips sagging from rep 10 on (4 of the 5 reps from it beyond doubt): "
+                                          "body line -0.02 while form held, +0.11 after, limit +0.06; "
+                                          "near the limit from rep 8")
     first = FormBreak(rep=1, t=0.5, faults=["SHALLOW_DEPTH"], from_start=True,
                       evidence=[{**ev, "code": "SHALLOW_DEPTH", "measure": "depth", "threshold": 105.0,
                                  "held_mean": None, "broken_mean": 118.4, "near_from_rep": 1}])
