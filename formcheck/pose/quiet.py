@@ -68,8 +68,8 @@ def restore_stderr() -> None:
 
 def mute_stderr() -> None:
     """fd 2 to /dev/null for good, once the command has said its last words: after Ctrl-C, a landmarker still being
-    built in another thread (parallel posing) logs its set-up chatter until the process is gone, and that must not
-    follow "interrupted"."""
+    built in another thread (parallel posing, the orientation probe) logs its set-up chatter until the process is
+    gone, and that must not follow "interrupted"."""
     try:
         sys.stderr.flush()
         devnull = os.open(os.devnull, os.O_WRONLY)
