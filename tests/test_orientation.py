@@ -209,6 +209,23 @@ def test_a_clip_upside_down_or_on_its_side_counts_the_reps_of_the_upright_one(tu
     assert upside_down["summary"]["reps"] == side["summary"]["reps"] == upright["summary"]["reps"] >= 2
 
 
+@pytest.mark.slow
+def test_a_batch_turns_a_clip_on_its_head_as_analyze_does(turned_clips, tmp_path):
+    """One analysis core: `formcheck batch` poses a clip as `analyze` does, turned upright included."""
+    import json
+
+    import formcheck
+
+    alone = formcheck.analyze_video(turned_clips["upside_down"], analysis_fps=15).to_dict()
+    done = subprocess.run([sys.executable, "-m", "formcheck", "batch", str(turned_clips["upside_down"]), "--out",
+                           str(tmp_path), "-j", "1"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    (row,) = [json.loads(p.read_text()) for p in tmp_path.glob("*.json") if p.name != "summary.json"]
+    assert row["source"]["turned_deg"] == 180
+    assert [(r["start_s"], r["end_s"], r["faults"]) for r in row["reps"]] == [
+        (r["start_s"], r["end_s"], r["faults"]) for r in alone["reps"]]
+
+
 @pytest.fixture(scope="module")
 def pictures(tmp_path_factory):
     """A JPEG, a PNG and an animated GIF made from a real clip's frames."""
