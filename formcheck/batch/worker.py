@@ -68,10 +68,11 @@ def process_clip(job: dict) -> dict:
         else:
             source = VideoSource(job["path"], analysis_fps=job.get("analysis_fps"))
             # The chunks `formcheck analyze` poses, in turn with one landmarker at a time: the same poses as
-            # `analyze` with any --workers (a straight run through a long clip would not be).
+            # `analyze` with any --workers (a straight run through a long clip would not be), a camera on its head
+            # or side turned upright as there.
             analysis, _ = run_parallel(source, job["model"], job["num_poses"], profile, workers=1,
                                        progress=_throttled(clip_id), make_estimator=lambda: _estimator(
-                                           job["model"], job["num_poses"]))
+                                           job["model"], job["num_poses"]), upright=True)
             frames = int(analysis.source.get("frames_read", 0))
             if _reporter is not None:
                 _reporter(clip_id, frames)

@@ -14,6 +14,7 @@ from typing import Callable, Iterable
 from formcheck.judge.analyzer import Analyzer, analyze_track
 from formcheck.errors import FormcheckError, SourceError
 from formcheck.pose.landmarker import PoseEstimator
+from formcheck.pose.orientation import FloorVotes
 from formcheck.profiles import ARTICLE, Profile, get_profile
 from formcheck.judge.results import Analysis
 from formcheck.pipeline.sinks import FrameSink, Sinks, frame_sinks
@@ -80,17 +81,24 @@ def _finish(analyzer: Analyzer, info: SourceInfo, done: int, estimator, kept: li
     return analysis, track
 
 
+def _floor_votes(source: VideoSource) -> FloorVotes:
+    """The votes on which way up the source's picture is, from the poses of the frames it will yield."""
+    frames = source.info.frames if source.max_frames is None else min(source.info.frames, source.max_frames)
+    return FloorVotes(source.first_t, frames, source.info.fps)
+
+
 def run_parallel(source: VideoSource, model: str, num_poses: int, profile: Profile, workers: int,
                  sinks: Iterable[FrameSink] = (), keep_track: bool = False, progress: Progress | None = None,
                  estimators: list[PoseEstimator] | None = None, decode_ahead: int = 4,
-                 make_estimator=None) -> tuple[Analysis, PoseTrack | None]:
+                 make_estimator=None, upright: bool = False) -> tuple[Analysis, PoseTrack | None]:
     """As `run_stream`, with the video posed in chunks by `workers` landmarkers in parallel (see parallel.py):
     the chunks depend on the video alone, so any number of workers, 1 included, gives the same poses.
 
     The analyzer takes the poses in time order as they come. Frame sinks need the pictures with the poses: they
     get them in a second, sequential read of the video replaying the poses (decoding is cheap next to the model).
     `estimators`: loaded landmarkers to reuse, one per worker (they are left open); `make_estimator`: builds each
-    chunk's fresh pose stream instead of the default PoseEstimator.
+    chunk's fresh pose stream instead of the default PoseEstimator. `upright`: find a camera on its head or side
+    from the poses as they come (orientation.FloorVotes) and, when it is, turn the source and pose it again.
     """
     from formcheck.pose.parallel import ParallelPoser, TrackReplay
 
@@ -101,15 +109,30 @@ def run_parallel(source: VideoSource, model: str, num_poses: int, profile: Profi
     analyzer = Analyzer(profile, info.width, info.height)
     kept: list[PoseFrame] = []
     done = 0
+    votes = _floor_votes(source) if upright else None
+    turn = 0
     poses = poser.poses(progress)
     try:
         for pose in poses:
+            if votes is not None and votes.see(pose.t, pose.image, pose.visibility):
+                turn, votes = votes.turn(), None
+                if turn:
+                    break  # every pose so far is of the picture the wrong way up
             analyzer.feed(pose)
             if keep_track or sinks:
                 kept.append(pose)
             done += 1
     finally:  # stops and joins the pose threads now, whatever ended the loop (Ctrl-C in the analyzer included),
         poses.close()  # not when the generator happens to be collected: they would go on posing meanwhile
+    if votes is not None:  # the clip ended before the last probe
+        turn = votes.turn()
+    if turn:
+        source.turn_picture(turn)
+        stage = getattr(progress, "stage", None)
+        if stage is not None:
+            stage("turned upright")
+        return run_parallel(source, model, num_poses, profile, workers, sinks, keep_track, progress, estimators,
+                            decode_ahead, make_estimator)
     analysis, track = _finish(analyzer, info, done, poser, kept if (keep_track or sinks) else None)
     if sinks:  # same poses, same analyzer: the same analysis, now with the frames drawn
         stage = getattr(progress, "stage", None)  # a progress display can say it starts over for this pass
@@ -134,15 +157,12 @@ def analyze_video(path: str | os.PathLike, profile: Profile | str = ARTICLE, mod
     >>> analysis.summary.reps, analysis.summary.faults     # doctest: +SKIP
     """
     from formcheck.pose.parallel import default_workers
-    from formcheck.pose.orientation import upright_turn
 
     source = VideoSource(path, max_frames=max_frames, analysis_fps=analysis_fps)
-    turn, _ = upright_turn(source, model, num_poses)  # a camera on its head or side, with no rotation metadata
-    if turn:
-        source.turn_picture(turn)
     workers = default_workers() if workers is None else max(1, int(workers))
     analysis, track = run_parallel(source, model, num_poses, _profile(profile), workers, sinks,
-                                   keep_track=save_track is not None, progress=progress, decode_ahead=decode_ahead)
+                                   keep_track=save_track is not None, progress=progress, decode_ahead=decode_ahead,
+                                   upright=True)  # a camera on its head or side, with no rotation metadata
     if track is not None:
         track.save(save_track)
     return analysis

@@ -198,17 +198,6 @@ def image_detector(spec: ModelSpec, people: int, min_confidence: float = MIN_CON
                             lambda: create_landmarker(spec, "IMAGE", people, min_confidence))
 
 
-def detect_people(detector: tuple[object, threading.Lock], image_bgr: np.ndarray) -> list["Candidate"]:
-    """The people an IMAGE-mode landmarker finds in one picture (no memory of other frames)."""
-    _, vision = load_mediapipe()
-    rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
-    landmarker, lock = detector
-    h, w = image_bgr.shape[:2]
-    with lock, quiet_native_stderr():
-        result = landmarker.detect(vision.Image(image_format=vision.ImageFormat.SRGB, data=rgb))
-    return [_candidate(lms, wlms, w, h) for lms, wlms in zip(result.pose_landmarks, result.pose_world_landmarks)]
-
-
 class PoseEstimator:
     """The pose stream of one video: MediaPipe landmarkers and the choice of our person, frame by frame.
 

@@ -4,9 +4,9 @@ Found from the body, not from whether a person is found: MediaPipe's detector al
 the person at any turn of the picture (tayyab_pushup2 turned by 0, 90, 180 and 270 degrees: the same person, mean
 visibility 0.74-0.82 on every probe), and the landmarks are right, only the picture is the wrong way up. The floor
 is where the body rests: a body held up on its hands and feet lies along the line through them, on one side of it.
-A few frames across the clip are probed with the IMAGE-mode landmarker (the process's shared one: the pose stream
-builds it anyway); each body so held votes for the turn that puts that line level under it (floor_turn). Bodies
-standing, hanging, squatting or lying vote nothing, so a clip with no body held up on its hands is never turned.
+The poses the pose stage makes anyway at a few times across the clip are the probes (FloorVotes); each body so held
+votes for the turn that puts that line level under it (floor_turn). Bodies standing, hanging, squatting or lying vote
+nothing, so a clip with no body held up on its hands is never turned.
 """
 
 from __future__ import annotations
@@ -15,9 +15,7 @@ import math
 
 import numpy as np
 
-from formcheck.pose.landmarker import MIN_CONFIDENCE, detect_people, image_detector
-from formcheck.pose.models import resolve_model
-from formcheck.pose.sources import TURNS, VideoSource
+from formcheck.pose.sources import TURNS
 from formcheck.pose.track import L_ANKLE, L_HIP, L_SHOULDER, L_WRIST, R_ANKLE, R_HIP, R_SHOULDER, R_WRIST
 
 PROBES = (0.1, 0.3, 0.5, 0.7, 0.9)  # shares of the clip probed
@@ -70,29 +68,45 @@ def _angle(a: np.ndarray, b: np.ndarray) -> float:
     return math.degrees(math.acos(max(-1.0, min(1.0, cos))))
 
 
-def upright_turn(source: VideoSource, model: str = "full", num_poses: int = 2,
-                 min_confidence: float = MIN_CONFIDENCE) -> tuple[int, dict]:
-    """The clockwise turn that makes the video's picture upright (0 for an upright one), and the probes' votes.
+class FloorVotes:
+    """The turn that makes a video's picture upright, voted by the pose stage's own poses at the probe times.
 
-    A turn other than 0 is taken only when a majority of the bodies that vote agree on it and at least two do; on
-    an upright push-up video three probes usually settle it (the cost: three decoded frames and three IMAGE-mode
-    detections)."""
-    if source.info.frames <= 0:
-        return 0, {}
-    detector = image_detector(resolve_model(model), num_poses, min_confidence)
-    votes = {turn: 0 for turn in TURNS}
-    for image in source.pictures_at(sorted(int(share * source.info.frames) for share in PROBES)):
-        people = detect_people(detector, image)
-        if not people:
-            continue
-        person = max(people, key=lambda c: c.prominence())
-        turn = floor_turn(person.image, person.visibility)
+    The poses are those the clip is posed for anyway, so an upright clip (nearly all) pays nothing; a turned one is
+    posed again, turned, once the votes say so (about half-way: most of a second posing). The probes used to be
+    separate IMAGE-mode detections on frames read in a pass of their own: 0.45-0.5 s of CPU per clip (7% of a
+    16 s clip's analysis), for the same decision on all 87 shared clips (docs/metamorphic.md). A turn other than 0
+    is taken only when a majority of the bodies that vote agree on it and at least two do; VOTES_NEEDED agreeing
+    probes settle it at once."""
+
+    def __init__(self, first_t: float, frames: int, fps: float):
+        """`frames`: how many frames of the video are read (the probes are shares of them), at `fps`."""
+        self.times = [first_t + int(share * frames) / fps for share in PROBES] if frames > 0 and fps > 0 else []
+        self.tolerance = 0.25 / fps if fps > 0 else 0.0  # container jitter on the probe frame's own time
+        self.votes = {turn: 0 for turn in TURNS}
+        self.seen = 0  # probes passed
+        self.settled = False  # VOTES_NEEDED probes agree
+
+    @property
+    def done(self) -> bool:
+        return self.settled or self.seen >= len(self.times)
+
+    def see(self, t: float, image: np.ndarray, visibility: np.ndarray) -> bool:
+        """One pose of the stream (in time order; image landmarks as PoseFrame's, NaN when no one was found):
+        the first at or after a probe's time votes. True once the decision is final (see `turn`)."""
+        if self.done or t < self.times[self.seen] - self.tolerance:
+            return self.done
+        while self.seen < len(self.times) and t >= self.times[self.seen] - self.tolerance:
+            self.seen += 1  # one pose votes once, however many probe times it passed (a gap in the stream)
+        turn = floor_turn(image, visibility)
         if turn is not None:
-            votes[turn] += 1
-            if votes[turn] >= VOTES_NEEDED:
-                break
-    best = max(votes, key=votes.get)
-    cast = sum(votes.values())
-    if best != 0 and votes[best] >= 2 and votes[best] > cast / 2:
-        return best, votes
-    return 0, votes
+            self.votes[turn] += 1
+            self.settled = self.votes[turn] >= VOTES_NEEDED
+        return self.done
+
+    def turn(self) -> int:
+        """The clockwise turn that makes the picture upright from the votes so far (0 for an upright one)."""
+        best = max(self.votes, key=self.votes.get)
+        cast = sum(self.votes.values())
+        if best != 0 and self.votes[best] >= 2 and self.votes[best] > cast / 2:
+            return best
+        return 0

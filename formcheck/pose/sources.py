@@ -164,7 +164,7 @@ class VideoSource:
 
     def turn_picture(self, degrees: int) -> None:
         """Turn every frame by `degrees` clockwise (0, 90, 180, 270): a camera held the wrong way up with no
-        rotation metadata (orientation.upright_turn finds it from the body)."""
+        rotation metadata (orientation.FloorVotes finds it from the body's poses)."""
         if degrees % 360 not in TURNS:
             raise ValueError(f"a picture turns by a multiple of 90 degrees, not {degrees}")
         old, self.turn = self.turn, degrees % 360
@@ -174,24 +174,6 @@ class VideoSource:
             self.info.extra["turned_deg"] = self.turn
         else:
             self.info.extra.pop("turned_deg", None)
-
-    def pictures_at(self, indices: list[int]) -> Iterator[np.ndarray]:
-        """The pictures of the frames at these indices (increasing), read in one forward pass: frames between are
-        grabbed, never converted. No seeking: in a stream with few keyframes a seek decodes from the start each
-        time (jtnicastro_pushup: 4-6 s a seek)."""
-        cap, index = self._open(), 0
-        try:
-            for target in indices:
-                while index <= target:
-                    with quiet_native_stderr():
-                        if not cap.grab():
-                            return
-                    index += 1
-                ok, image = cap.retrieve()
-                if ok and image is not None:
-                    yield image if not self.turn else cv2.rotate(image, TURNS[self.turn])
-        finally:
-            cap.release()
 
     def _open(self) -> cv2.VideoCapture:
         with quiet_native_stderr():  # FFmpeg reports a broken container on fd 2; we say it in one line instead
