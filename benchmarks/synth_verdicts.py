@@ -96,13 +96,13 @@ def score(pairs: list[tuple[Path, Path]]) -> dict:
                     elif state == "borderline":
                         c["borderline_on_clean"] += 1
                 for meas, field in REP_OF.items():
-                    v = getattr(r, field)
+                    v = r.reading(field)  # in every view, judged or not: the error table is per view
                     if v is not None and math.isfinite(v):
                         faulty = [f.code for f in FAULTS if f.measure == meas and f.code in t["faults"]]
                         errors[(meas, r.view, faulty[0] if faulty else "good")].append(
                             float(v) - float(true_value(t, meas)))
                 if stem.startswith("fast_"):
-                    tops.append((stem, r.index, r.top_elbow_deg, t["top_after_deg"]))
+                    tops.append((stem, r.index, r.reading("top_elbow_deg"), t["top_after_deg"]))
             for r in reps:
                 if r.index not in {x.index for x in m.values()}:
                     for code in r.faults:

@@ -200,8 +200,8 @@ def measure(name: str, clips: list[Clip], results: list[Analysis], profile: Prof
         return {"lowest_share_per_clip": dict(sorted(low.items(), key=lambda kv: kv[1])[:8]),
                 "lowest": min(low.values()) if low else None, "labelled_reps_rejected": rejected}
     if name == "body_bent_max":
-        lines = {c.name: max((abs(r.body_line_max) for _, r in matched(c, a) if r.body_line_max is not None),
-                             default=None) for c, a in pairs}
+        lines = {c.name: max((abs(r.reading("body_line_max")) for _, r in matched(c, a)  # in every view
+                              if r.reading("body_line_max") is not None), default=None) for c, a in pairs}
         lines = {k: _r(v) for k, v in lines.items() if v is not None}
         return {"largest_body_line": dict(sorted(lines.items(), key=lambda kv: -kv[1])[:6])}
     if name.startswith("view_"):

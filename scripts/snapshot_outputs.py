@@ -21,6 +21,14 @@ from pathlib import Path
 VALUES = ("min_elbow_deg", "top_elbow_deg", "body_line_max", "hand_width_ratio", "elbow_flare_deg")
 
 
+def _reading(rep: dict, key: str) -> float | None:
+    """A rep's reading of a measure, shown or kept in `unjudged` (a measure its view cannot judge is null in the
+    rep's field): the values compare what the analyzer read; which are shown follows the rep's view."""
+    v = rep.get(key)
+    v = rep.get("unjudged", {}).get(key) if v is None else v
+    return None if v is None else round(v, 2)
+
+
 def digest(result: dict) -> dict:
     """The decisions in an analysis dict (the `analyze --json` contract)."""
     s = result.get("summary", {})
@@ -28,7 +36,7 @@ def digest(result: dict) -> dict:
              "end_s": round(r["end_s"], 3), "valid": r["valid"], "variant": r.get("variant"),
              "faults": sorted(r["faults"]), "borderline": sorted(r.get("borderline", [])),
              "not_assessable": sorted(r.get("not_assessable", [])),
-             "values": {k: (None if r.get(k) is None else round(r[k], 2)) for k in VALUES}}
+             "values": {k: _reading(r, k) for k in VALUES}}
             for r in result.get("reps", [])]
     keep = ("status", "reps", "valid_reps", "knee_reps", "incline_reps", "view", "faults", "borderline",
             "borderline_reps", "not_assessable")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,20 @@ def sample_results(sample_labels) -> dict:
 
     real = SAMPLES / "real"
     return {name: analyze_track_file(real / name) for name in sample_labels if (real / name).exists()}
+
+
+def ffmpeg(*args: str) -> None:
+    """Run the ffmpeg that imageio-ffmpeg ships (skip where it is missing)."""
+    exe = pytest.importorskip("imageio_ffmpeg").get_ffmpeg_exe()
+    subprocess.run([exe, "-y", "-loglevel", "error", *args], check=True)
+
+
+def trimmed_clip(name: str, start_s: float, seconds: float, out: Path, vf: str = "null", width: int = 640) -> Path:
+    """A stretch of a real clip of ../shared/clips re-encoded at `width` (skip where the clip is absent): a test about
+    the path a video takes need not pose the whole of a long, large clip."""
+    src = CLIPS / name
+    if not src.exists():
+        pytest.skip(f"no real clip {src}")
+    ffmpeg("-ss", str(start_s), "-t", str(seconds), "-i", str(src), "-vf", f"scale={width}:-2,{vf}", "-an",
+           "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", str(out))
+    return out

@@ -13,7 +13,9 @@ import numpy as np
 import pytest
 
 from formcheck.judge.analyzer import Analyzer, analyze_track
+from formcheck.faults import MEASURES
 from formcheck.measure.table import COLUMNS, STR_COLUMNS
+from formcheck.measure.views import judged_measures
 from formcheck.profiles import ARTICLE
 from formcheck.pose.track import PoseFrame
 
@@ -136,6 +138,10 @@ def test_lockout_from_an_oblique_camera_can_fail_a_rep_never_pass_it(azimuth):
     assert {r.view for r in bent.reps + straight.reps} == {"oblique"}
     assert {r.state("NO_LOCKOUT") for r in straight.reps} == {"not_assessable"}
     assert {r.state("NO_LOCKOUT") for r in bent.reps} == ({"fault"} if azimuth == 50.0 else {"not_assessable"})
+    # the top is shown where the rep was faulted on it, not as a reading where lockout went unjudged
+    for r in bent.reps + straight.reps:
+        assert (r.top_elbow_deg is not None) == (r.state("NO_LOCKOUT") == "fault"), (r.index, r.state("NO_LOCKOUT"))
+        assert r.reading("top_elbow_deg") is not None
 
 
 def test_full_lockout_not_flagged():
@@ -222,14 +228,16 @@ def test_hand_width(view, hands, code):
 def test_elbow_flare_from_the_front(pole, state):
     """From the front flare is how far the elbows stand outside the shoulders at the bottom, in shoulder widths
     (formcheck/measure/across.py; the threshold from real clips). Exact landmarks: elbows swung out (pole 60-90) are
-    flagged, tucked ones (0-30) are not reported. The world angle is still read and reported, not judged."""
+    flagged, tucked ones (0-30) are not reported. The world angle is still read (`Rep.unjudged`), not judged or
+    shown."""
     segs = (pushups(3, flare=pole),)
     a = analyse(*segs, view="front")
     tr = truth(*segs)
     assert a.summary.reps == 3
     for r, ev in zip(a.reps, tr["reps"]):
         true_flare = float(tr["elbow_flare_deg"][np.argmin(np.abs(tr["t"] - ev.t_bottom))])
-        assert r.elbow_flare_deg == pytest.approx(true_flare, abs=5.0)
+        assert r.elbow_flare_deg is None  # judged in no view: not shown, its reading kept apart
+        assert r.reading("elbow_flare_deg") == pytest.approx(true_flare, abs=5.0)
         assert r.state("ELBOWS_FLARED") == state
 
 
@@ -495,6 +503,23 @@ def test_json_contract_names():
               "hand_width_ratio", "elbow_flare_deg", "variant", "valid", "faults", "not_assessable", "confidence"):
         assert k in d["reps"][0]
     json.dumps(d)  # serialisable
+
+
+@pytest.mark.parametrize("view", ["side", "front"])
+def test_a_measure_the_view_cannot_judge_is_not_shown_as_a_reading(view):
+    """A measure none of whose faults the rep's view can judge (the view policy: `judged_measures`) is null in the rep
+    and its JSON, the key kept, and its reading kept apart in `unjudged`; the others are shown."""
+    a = analyse(pushups(2, hands=1.4), view=view)
+    shown = set(judged_measures(view, P))
+    assert a.reps and {"hand_width", "elbow_out"} & shown == ({"hand_width", "elbow_out"} if view == "front" else set())
+    for r, d in zip(a.reps, a.to_dict()["reps"]):
+        assert r.view == view
+        for m in MEASURES.values():
+            if m.name in shown:
+                assert getattr(r, m.rep_field) is not None and m.rep_field not in r.unjudged, m.name
+            else:
+                assert d[m.rep_field] is None and getattr(r, m.rep_field) is None, m.name
+                assert r.reading(m.rep_field) == pytest.approx(d["unjudged"][m.rep_field], abs=1e-3), m.name
 
 
 def test_the_update_says_which_arm_the_elbow_angle_came_from_and_whether_in_position():

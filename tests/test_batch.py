@@ -372,13 +372,24 @@ def short_videos(tmp_path_factory):
     return folder
 
 
+@pytest.fixture(scope="module")
+def one_worker_batch(short_videos, tmp_path_factory):
+    """The three short videos, the corrupt file and two bundled tracks through `formcheck batch -j 1` (the CLI's 15
+    samples per second), once: what one worker process gives, and the local pool the Dask executor is compared with."""
+    tracks = tmp_path_factory.mktemp("tracks")
+    for name in SMALL[:2]:
+        shutil.copy(REAL / name, tracks / name)
+    out = tmp_path_factory.mktemp("one-worker")
+    done = run_cli(str(short_videos), str(tracks), "--out", str(out), "-j", "1", "--quiet")
+    assert done.returncode == 0, done.stderr
+    return short_videos, tracks, out
+
+
 @pytest.mark.slow
-def test_one_worker_gives_what_analyze_gives(short_videos, tmp_path):
+def test_one_worker_gives_what_analyze_gives(one_worker_batch):
     """One worker process runs the three videos (a fresh landmarker per chunk, at batch's default 15 samples per
     second); each result equals `analyze_video` at the same rate, with one landmarker posing the same chunks."""
-    out = tmp_path / "out"
-    done = run_cli(str(short_videos), "--out", str(out), "-j", "1", "--quiet")
-    assert done.returncode == 0, done.stderr
+    short_videos, _, out = one_worker_batch
     rows = {r["clip"]: r for r in json.loads((out / "summary.json").read_text())["clips"]}
     assert rows["corrupt.mp4"]["status"] == "error"
     assert len({rows[v]["worker"] for v in SHORT_VIDEOS}) == 1  # one process, three clips
@@ -388,24 +399,20 @@ def test_one_worker_gives_what_analyze_gives(short_videos, tmp_path):
 
 
 @pytest.mark.slow
-def test_dask_cluster_gives_the_same_results_as_the_local_pool(short_videos, tmp_path):
+def test_dask_cluster_gives_the_same_results_as_the_local_pool(one_worker_batch, tmp_path):
     distributed = pytest.importorskip("distributed")
-    folder = short_videos
-    tracks = tmp_path / "tracks"
-    tracks.mkdir()
-    for name in SMALL[:2]:
-        shutil.copy(REAL / name, tracks / name)
-    local = run_batch([folder, tracks], BatchOptions(out=tmp_path / "local", workers=2))
+    folder, tracks, local = one_worker_batch
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        remote = run_batch([folder, tracks], BatchOptions(out=tmp_path / "dask", executor="dask",
+        remote = run_batch([folder, tracks], BatchOptions(out=tmp_path / "dask", executor="dask", analysis_fps=15,
                                                           address=cluster.scheduler_address))
     assert remote.executor.startswith("Dask scheduler")
+    local_rows = json.loads((local / "summary.json").read_text())["clips"]
     assert [(r["clip"], r["status"], r["reps"]) for r in remote.rows] == \
-        [(r["clip"], r["status"], r["reps"]) for r in local.rows]
-    files = sorted(p.name for p in (tmp_path / "local").glob("*.json") if not p.name.startswith(("summary", "metrics")))
+        [(r["clip"], r["status"], r["reps"]) for r in local_rows]
+    files = sorted(p.name for p in local.glob("*.json") if not p.name.startswith(("summary", "metrics")))
     assert len(files) == len(SHORT_VIDEOS) + 2
     for name in files:  # byte for byte
-        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
+        assert (tmp_path / "dask" / name).read_bytes() == (local / name).read_bytes(), name
 
 
 def test_analysis_fps_is_part_of_what_a_result_depends_on():

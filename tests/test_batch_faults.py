@@ -129,7 +129,7 @@ def test_a_hanging_clip_times_out_and_the_batch_goes_on(tmp_path, monkeypatch):
     folder = clips(tmp_path)
     stuck = TRACKS[3]
     monkeypatch.setenv("FORMCHECK_TEST_FAULTS", f"hang:{stuck}")
-    report = run_batch([folder], BatchOptions(out=tmp_path / "out", workers=2, clip_timeout=10))
+    report = run_batch([folder], BatchOptions(out=tmp_path / "out", workers=2, clip_timeout=5))
     rows = by_clip(report)
     assert rows[stuck]["status"] == "timeout"
     assert "--clip-timeout" in rows[stuck]["error"] and "\n" not in rows[stuck]["error"]
@@ -218,7 +218,7 @@ def test_on_dask_a_hanging_clip_times_out_and_the_batch_goes_on(tmp_path, monkey
     monkeypatch.setenv("FORMCHECK_TEST_FAULTS", f"hang:{stuck}")
     done: list = []
     batch = threading.Thread(target=lambda: done.append(run_batch([folder], BatchOptions(
-        out=tmp_path / "out", workers=2, executor="dask", clip_timeout=10))), daemon=True)
+        out=tmp_path / "out", workers=2, executor="dask", clip_timeout=5))), daemon=True)
     batch.start()
     batch.join(timeout=300)  # without a time limit the batch would wait for the stuck clip for ever
     assert done, "the batch did not end: the stuck clip was never timed out"

@@ -7,7 +7,7 @@ import importlib.util
 
 import pytest
 
-from conftest import CLIPS, ROOT
+from conftest import CLIPS, ROOT, SAMPLES
 
 spec = importlib.util.spec_from_file_location("metamorphic", ROOT / "scripts" / "metamorphic.py")
 mm = importlib.util.module_from_spec(spec)
@@ -73,14 +73,16 @@ def test_a_trim_shifts_the_times_and_excuses_a_rep_cut_at_the_start():
 
 @pytest.mark.slow
 def test_a_mirrored_clip_gives_the_same_reps_and_faults(tmp_path):
-    """tayyab_pushup2 mirrored lost its first rep to a ghost on the title card (issue 20)."""
+    """tayyab_pushup2 mirrored lost its first rep to a ghost on the title card (issue 20). The original is its bundled
+    track (samples/real: `formcheck analyze`'s posing at 15 samples/s by today's pose stage, checked by
+    tests/test_bundled_tracks.py), not posed again here; the agreement allows what a re-posing moves."""
     clip = CLIPS / "tayyab_pushup2.mp4"
     if not clip.exists():
         pytest.skip("shared clips not present")
     import formcheck
 
     mirrored = mm.make_video(clip, "mirror", tmp_path / "mirrored.mp4")
-    a = formcheck.analyze_video(clip, analysis_fps=15, workers=1).to_dict()
+    a = formcheck.analyze_track_file(SAMPLES / "real" / "tayyab_pushup2.track.npz").to_dict()
     b = formcheck.analyze_video(mirrored, analysis_fps=15, workers=1).to_dict()
     got = mm.agreement(a, b)
     assert got["same"], [r for r in got["rows"] if not r["agree"]]

@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import CLIPS, SAMPLES
+from conftest import CLIPS, SAMPLES, ffmpeg, trimmed_clip
 from formcheck.errors import SourceError
 from formcheck.pose.orientation import PROBES, FloorVotes, floor_turn
 from formcheck.pose.sources import VideoSource
@@ -58,25 +58,15 @@ def test_bodies_not_held_up_on_their_hands_vote_nothing():
     assert floor_turn(image, visibility * 0.2) is None  # joints the landmarker does not see say nothing
 
 
-def _ffmpeg(*args: str) -> None:
-    ffmpeg = pytest.importorskip("imageio_ffmpeg").get_ffmpeg_exe()
-    subprocess.run([ffmpeg, "-y", "-loglevel", "error", *args], check=True)
 
 
 @pytest.fixture(scope="module")
 def turned_clips(tmp_path_factory):
     """tayyab_pushup2 (side view) from 2 s to 12 s, at 640 wide, upright, upside down and on its side, with no
     rotation metadata."""
-    clip = CLIPS / "tayyab_pushup2.mp4"
-    if not clip.exists():
-        pytest.skip("shared clips not present")
     out = tmp_path_factory.mktemp("turned")
-    clips = {}
-    for name, vf in (("upright", "null"), ("upside_down", "transpose=1,transpose=1"), ("side", "transpose=1")):
-        clips[name] = out / f"{name}.mp4"
-        _ffmpeg("-ss", "2", "-t", "10", "-i", str(clip), "-vf", f"scale=640:-2,{vf}", "-an", "-c:v", "libx264",
-                "-preset", "veryfast", "-crf", "23", str(clips[name]))
-    return clips
+    return {name: trimmed_clip("tayyab_pushup2.mp4", 2, 10, out / f"{name}.mp4", vf)
+            for name, vf in (("upright", "null"), ("upside_down", "transpose=1,transpose=1"), ("side", "transpose=1"))}
 
 
 def _votes(poses, first_t: float, frames: int, fps: float) -> tuple[int, FloorVotes, float | None]:
@@ -234,8 +224,8 @@ def pictures(tmp_path_factory):
         pytest.skip("shared clips not present")
     out = tmp_path_factory.mktemp("pictures")
     for name in ("still.jpg", "still.png"):
-        _ffmpeg("-ss", "3", "-i", str(clip), "-frames:v", "1", str(out / name))
-    _ffmpeg("-ss", "3", "-t", "2", "-i", str(clip), "-vf", "fps=10,scale=320:-1", str(out / "moving.gif"))
+        ffmpeg("-ss", "3", "-i", str(clip), "-frames:v", "1", str(out / name))
+    ffmpeg("-ss", "3", "-t", "2", "-i", str(clip), "-vf", "fps=10,scale=320:-1", str(out / "moving.gif"))
     return out
 
 

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 import pytest
 
-from conftest import CLIPS, SAMPLES
+from conftest import CLIPS, SAMPLES, trimmed_clip
 from formcheck.pose import parallel
 from formcheck.errors import SourceError
 from formcheck.pose.parallel import MAX_CHUNK_S, MIN_CHUNK_S, WARMUP_S, Chunk, ParallelPoser, TrackReplay, plan_chunks
@@ -337,9 +337,10 @@ def _verdicts(analysis) -> list:
 @pytest.mark.parametrize("stream, people", [(None, 2), ("track", 1)])
 def test_one_and_two_workers_agree_where_a_boundary_falls_inside_a_rep(stream, people, clip_labels, tmp_path,
                                                                        monkeypatch):
-    """apka_pushup_good (31 s, front view at the start and end): its chunk boundaries fall between labelled bottoms,
-    i.e. inside reps. With MediaPipe's tracking (--people 1 before the checked stream, FORMCHECK_STREAM=track now)
-    the poses there depended on the worker count before issue 12; the default stream carries state too."""
+    """apka_pushup_good's first 17 s (six labelled bottoms; the whole 31 s clip cost twice the time for the same
+    check): its chunk boundary falls between labelled bottoms, i.e. inside a rep. With MediaPipe's tracking (--people
+    1 before the checked stream, FORMCHECK_STREAM=track now) the poses there depended on the worker count before
+    issue 12; the default stream carries state too."""
     from formcheck import analyze_video
 
     if stream is None:
@@ -347,7 +348,7 @@ def test_one_and_two_workers_agree_where_a_boundary_falls_inside_a_rep(stream, p
     else:
         monkeypatch.setenv("FORMCHECK_STREAM", stream)
 
-    clip = CLIPS / "apka_pushup_good.mp4"
+    clip = trimmed_clip("apka_pushup_good.mp4", 0, 17, tmp_path / "apka_17s.mp4")  # 640x360 as the original
     source = VideoSource(clip, analysis_fps=15)
     poser = ParallelPoser(source, num_poses=people, workers=1)
     bottoms = clip_labels["apka_pushup_good.mp4"]["bottoms"]
@@ -370,11 +371,13 @@ def test_one_and_two_workers_agree_where_a_boundary_falls_inside_a_rep(stream, p
 
 @pytest.mark.slow
 def test_cli_parallel_writes_the_annotated_video_and_the_track(tmp_path, clip_labels):
+    """Two landmarkers, one on each half of omartarek_pushup (7 s, six reps: the shortest real clip with several reps
+    on both sides of the boundary; tayyab_pushup2, twice as long, is posed by the CLI in test_real_clips)."""
     from typer.testing import CliRunner
 
     from formcheck.cli import app
 
-    clip = CLIPS / "tayyab_pushup2.mp4"
+    clip = CLIPS / "omartarek_pushup.mp4"
     out = tmp_path / "out.mp4"
     result = CliRunner().invoke(app, ["analyze", str(clip), "--workers", "2", "--analysis-fps", "15", "--video",
                                       str(out), "--save-track", str(tmp_path / "t.track.npz"), "--json",
@@ -388,4 +391,5 @@ def test_cli_parallel_writes_the_annotated_video_and_the_track(tmp_path, clip_la
     assert track.found.mean() > 0.8
     import json
 
-    assert json.loads((tmp_path / "a.json").read_text())["summary"]["reps"] == clip_labels["tayyab_pushup2.mp4"]["reps"]
+    reps = json.loads((tmp_path / "a.json").read_text())["summary"]["reps"]
+    assert reps == clip_labels["omartarek_pushup.mp4"]["reps"]

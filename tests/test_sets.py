@@ -23,7 +23,7 @@ import pytest
 from conftest import CLIPS, ROOT, SAMPLES
 from kinematic import clip, pushups, rep, rest
 from formcheck.judge.analyzer import analyze_track
-from formcheck.judge.set_form import find_break, summary_line
+from formcheck.judge.set_form import FormBreak, break_line, find_break, summary_line
 from formcheck.pipeline.analyze import analyze_track_file
 from formcheck.profiles import ARTICLE, SET_RULES
 
@@ -147,14 +147,28 @@ def test_shared_clips_labelled_clean_never_break(name):
 
 
 def test_json_has_sets_with_break_trends_tempo_and_sourced_advice(tmp_path):
+    """One run of `formcheck analyze` on a side-view track: the JSON's sets, and the console's table and set line."""
     out = tmp_path / "a.json"
-    subprocess.run([sys.executable, "-m", "formcheck", "analyze", str(REAL / "tayyab_pushup.track.npz"),
-                    "--json", str(out), "--no-log", "-q"], check=True)
-    s, = json.loads(out.read_text())["sets"]
+    console = subprocess.run([sys.executable, "-m", "formcheck", "analyze", str(REAL / "tayyab_pushup.track.npz"),
+                              "--json", str(out), "--no-log"], check=True, capture_output=True, text=True).stdout
+    d = json.loads(out.read_text())
+    s, = d["sets"]
     assert s["form_held_reps"] == 9 and s["form_breaks"]["rep"] == 10 and s["form_breaks"]["faults"] == ["HIPS_SAG"]
     assert set(s["trends"]) >= {"depth", "lockout", "body_line"}
     assert len(s["tempo"]["down_s"]) == len(s["tempo"]["up_s"]) == 14
     assert s["advice"] and all(a["source"] for a in s["advice"])
+    # A side view judges no fault of hand width or elbow flare: no reading shown (the console's "–", null in the
+    # JSON with the key kept; the reading kept apart), while depth, lockout and the body line are.
+    rows = [line.split("│")[1:-1] for line in console.splitlines() if line.startswith("│")]
+    assert len(rows) == len(d["reps"]) == 14
+    header = next(line for line in console.splitlines() if line.startswith("┃")).split("┃")[1:-1]
+    cells = [dict(zip((h.strip() for h in header), (c.strip() for c in row))) for row in rows]
+    assert all(c["hands"] == c["flare"] == "–" and "–" not in (c["body line"], c["top"]) for c in cells)
+    for r in d["reps"]:
+        assert r["view"] == "side" and r["hand_width_ratio"] is None and r["elbow_out"] is None
+        assert r["unjudged"]["hand_width_ratio"] > 0 and r["body_line_max"] is not None
+    line = next(ln for ln in console.splitlines() if ln.startswith("set 1: 14 reps, form held for 9"))
+    assert "— hips sagging from rep 10: body line " in line and "(limit +0.06" in line
 
 
 # --- live: the same rule online, one cue, a summary line per set ----------------------------------------------------
@@ -185,8 +199,8 @@ def test_live_coach_cues_the_break_once_and_sums_up_each_set():
     assert any(alerts) and not alerts[-1]  # shown while the broken set lasts, cleared when it ends
 
 
-def _clip_then_empty_room(src, start_s: float, empty_s: float, out) -> None:
-    """A shared clip from `start_s` on, then `empty_s` of an empty (black) room: the set closes on screen."""
+def _clip_then_empty_room(src, start_s: float, end_s: float, empty_s: float, out) -> None:
+    """A shared clip from `start_s` to `end_s`, then `empty_s` of an empty (black) room: the set closes on screen."""
     import cv2
 
     cap = cv2.VideoCapture(str(src))
@@ -195,7 +209,7 @@ def _clip_then_empty_room(src, start_s: float, empty_s: float, out) -> None:
     ok, frame = cap.read()
     h, w = frame.shape[:2]
     writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
-    while ok:
+    while ok and cap.get(cv2.CAP_PROP_POS_MSEC) <= end_s * 1000.0:
         writer.write(frame)
         ok, frame = cap.read()
     for _ in range(int(empty_s * fps)):
@@ -207,8 +221,10 @@ def _clip_then_empty_room(src, start_s: float, empty_s: float, out) -> None:
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed (apt-get install xvfb)")
 def test_live_window_shows_the_break_cue_and_the_set_summary_under_xvfb(tmp_path):
-    """tayyab_pushup from rep 9 (22 s: one clean rep, the coach standing, five sagging reps), then an empty room, played
-    as a camera in the real window: the cue while the set lasts (red in the sets panel), the summary once it ends."""
+    """tayyab_pushup from rep 9 to rep 12 (22-41 s: one clean rep, the coach standing, three sagging reps: the break
+    persists over three of them), then an empty room, played as a camera in the real window (in real time: the
+    clip's last two reps cost 5 s and showed nothing more): the cue while the set lasts (red in the sets panel), the
+    summary once it ends."""
     from test_live import xvfb_display
 
     ImageGrab = pytest.importorskip("PIL.ImageGrab")
@@ -216,7 +232,7 @@ def test_live_window_shows_the_break_cue_and_the_set_summary_under_xvfb(tmp_path
     if not src.exists():
         pytest.skip(f"no real clip {src}")
     video = tmp_path / "tayyab_from_22s.mp4"
-    _clip_then_empty_room(src, 22.0, 8.0, video)
+    _clip_then_empty_room(src, 22.0, 41.0, 8.0, video)
     shots, lines = {}, []
     with xvfb_display() as (n, env):
         out = tmp_path / "live.json"
@@ -249,13 +265,31 @@ def test_live_window_shows_the_break_cue_and_the_set_summary_under_xvfb(tmp_path
 
 # --- the report: a card per set with its plot, the break and the advice ---------------------------------------------
 
+def test_the_break_is_phrased_once_short_for_the_console_and_long_for_the_report():
+    """One phrasing (set_form.break_line) from the break's evidence: the trend that shows it, its limit, where it came
+    near; a break at the set's first rep has no level while form held, and says so instead of printing a dash."""
+    ev = {"code": "HIPS_SAG", "measure": "body_line", "threshold": 0.06, "held_mean": -0.02, "broken_mean": 0.114,
+          "faulted_reps": [10, 11, 12, 14], "reps_after": 5, "near_from_rep": 8}
+    brk = FormBreak(rep=10, t=30.9, faults=["HIPS_SAG"], evidence=[ev])
+    assert break_line(brk) == "hips sagging from rep 10: body line -0.02 → +0.11 (limit +0.06, near it from rep 8)"
+    assert break_line(brk, long=True) == ("Hips sagging from rep 10 on (4 of the 5 reps from it beyond doubt): "
+                                          "body line -0.02 while form held, +0.11 after, limit +0.06; "
+                                          "near the limit from rep 8")
+    first = FormBreak(rep=1, t=0.5, faults=["SHALLOW_DEPTH"], from_start=True,
+                      evidence=[{**ev, "code": "SHALLOW_DEPTH", "measure": "depth", "threshold": 105.0,
+                                 "held_mean": None, "broken_mean": 118.4, "near_from_rep": 1}])
+    assert break_line(first) == "not down to 90 degrees from rep 1 (the first): depth 118° (limit 105°)"
+    assert break_line(first, long=True).startswith("Not down to 90° from rep 1 (the first) on (4 of the 5 reps")
+    assert "–" not in break_line(first) + break_line(first, long=True)
+
+
 def test_report_has_a_card_per_set_with_the_break_marked():
     from formcheck.report.html import render_html, report_context
 
     a = analyze_track_file(REAL / "tayyab_pushup.track.npz")
     card, = report_context(a)["sets"]
     assert card["line"].startswith("set 1: 14 reps, form held for 9")
-    assert "from rep 10" in card["note"] and "form breaks: rep 10" in card["svg"]
+    assert card["note"] == break_line(a.sets[0].form.form_breaks, long=True) and "form breaks: rep 10" in card["svg"]
     assert card["advice"] and all(x["source"] for x in card["advice"])
     assert 'id="set-1"' in render_html(a)
 
@@ -340,7 +374,8 @@ def _rendered_set(name: str, sag_from: int | None, n: int = 8):
     write_clip(clip_def, out)
     from formcheck.pipeline.analyze import analyze_video
 
-    return analyze_video(out / f"{name}.mp4", num_poses=1, workers=1, save_track=track_path)
+    # at the 15 samples/s `formcheck analyze` uses (rendered at 30 fps)
+    return analyze_video(out / f"{name}.mp4", num_poses=1, workers=1, analysis_fps=15, save_track=track_path)
 
 
 @pytest.mark.slow

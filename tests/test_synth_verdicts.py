@@ -39,7 +39,8 @@ def rendered(tmp_path_factory):
     result = {}
     for key, (clip, code) in clips.items():
         truth = [r for r in json.loads((out / f"{clip.name}.truth.json").read_text())["reps"] if r["counted"]]
-        result[key] = (analyze_video(out / f"{clip.name}.mp4", num_poses=1, workers=1), truth, code)
+        # at the 15 samples/s `formcheck analyze` uses (the clips are rendered at 30 fps)
+        result[key] = (analyze_video(out / f"{clip.name}.mp4", num_poses=1, workers=1, analysis_fps=15), truth, code)
     return result
 
 

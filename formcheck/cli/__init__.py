@@ -33,7 +33,7 @@ def _fail(message: str, code: int = 1) -> None:
 
 
 def _fmt(v: float | None, digits: int = 0, suffix: str = "") -> str:
-    return "-" if v is None else f"{v:.{digits}f}{suffix}"
+    return "–" if v is None or v != v else f"{v:.{digits}f}{suffix}"
 
 
 def print_analysis(analysis, path: str) -> None:
@@ -79,19 +79,14 @@ def print_analysis(analysis, path: str) -> None:
 
 def print_sets(sets) -> None:
     """Per set: the summary line, where form broke and the trend that shows it, and the advice with its source."""
-    from formcheck.judge.set_form import summary_line
+    from formcheck.judge.set_form import break_line, summary_line
 
     for s in sets:
         if s.form is None:
             continue
         line = summary_line(s)
-        brk = s.form.form_breaks
-        if brk is not None:
-            ev = brk.evidence[0]
-            line += (f" — {fault_words(brk.faults[0])} from rep {brk.rep}" + (" (the first)" if brk.from_start else "")
-                     + f": {ev['measure'].replace('_', ' ')} {format_value(ev['code'], ev['held_mean'])} → "
-                     f"{format_value(ev['code'], ev['broken_mean'])} (limit {format_value(ev['code'], ev['threshold'])}"
-                     + (f", near it from rep {ev['near_from_rep']})" if ev["near_from_rep"] < brk.rep else ")"))
+        if s.form.form_breaks is not None:
+            line += " — " + break_line(s.form.form_breaks)
         console.print(f"[bold]{line}[/]", highlight=False)
         for a in s.form.advice:
             console.print(f"  · {a.text} [dim]({a.source})[/]", highlight=False)

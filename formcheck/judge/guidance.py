@@ -13,7 +13,7 @@ from collections import Counter
 from formcheck.faults import FAULTS, MEASURES
 from formcheck.judge.results import Rep
 from formcheck.measure.in_view import BODY_PART
-from formcheck.measure.views import POLICIES, can_judge, policy
+from formcheck.measure.views import POLICIES, judged_measures, policy
 from formcheck.profiles import Profile
 
 # The word the user knows for each measure (a measure not listed here is named by its table column).
@@ -27,9 +27,7 @@ def word(measure: str) -> str:
     return WORDS.get(measure, MEASURES[measure].column)
 
 
-def judged(view: str, profile: Profile) -> list[str]:
-    """The measures (in the fault table's order) this view can judge at least one fault of."""
-    return [m for m in MEASURES if any(f.measure == m and can_judge(view, f.code, profile) for f in FAULTS)]
+judged = judged_measures  # the measures (in the fault table's order) a view can judge at least one fault of
 
 
 def judges_words(view: str, profile: Profile) -> str:

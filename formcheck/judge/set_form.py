@@ -269,6 +269,27 @@ def summary_line(s: RepSet) -> str:
     return text
 
 
+def break_line(brk: FormBreak, long: bool = False) -> str:
+    """Where form broke and the trend that shows it, from the evidence of the break's first fault: 'hips sagging from
+    rep 10: body line -0.02 → +0.11 (limit +0.06, near it from rep 8)' (the console, after the summary line); `long`
+    (the report's set card): 'Hips sagging from rep 10 on (5 of the 5 reps from it beyond doubt): body line -0.02
+    while form held, +0.11 after, limit +0.06; near the limit from rep 8'. A break at the set's first rep has no level
+    while form held: only the level after it is given."""
+    code, ev = brk.faults[0], brk.evidence[0]
+    measure = ev["measure"].replace("_", " ")
+    start = f"from rep {brk.rep}" + (" (the first)" if brk.from_start else "")
+    held, broken, limit = (fault_table.format_value(code, ev[k]) for k in ("held_mean", "broken_mean", "threshold"))
+    near = ev["near_from_rep"] if ev["near_from_rep"] < brk.rep else None
+    if not long:
+        level = broken if brk.from_start else f"{held} → {broken}"
+        return (f"{fault_table.words(code)} {start}: {measure} {level} (limit {limit}"
+                + (f", near it from rep {near})" if near else ")"))
+    level = broken if brk.from_start else f"{held} while form held, {broken} after"
+    text = (f"{fault_table.title(code)} {start} on ({len(ev['faulted_reps'])} of the {ev['reps_after']} reps from it "
+            f"beyond doubt): {measure} {level}, limit {limit}" + (f"; near the limit from rep {near}" if near else ""))
+    return text[:1].upper() + text[1:]
+
+
 def break_cue(brk: FormBreak) -> str:
     """The one cue when form starts to break: the fault, and what the article says to do about it."""
     return f"{fault_table.words(brk.faults[0])}: finish on your knees or rest"

@@ -20,7 +20,7 @@ from formcheck import faults as fault_table
 from formcheck.judge.rep_measures import RepMeasures
 from formcheck.judge.reps import RepSpan
 from formcheck.judge.results import Evidence, Rep
-from formcheck.measure.views import policy
+from formcheck.measure.views import judged_measures, policy
 from formcheck.profiles import Profile
 
 
@@ -60,20 +60,27 @@ def verdict(index: int, span: RepSpan, m: RepMeasures, profile: Profile) -> Rep:
             near.append(f.code)
 
     r = m.readings
+    # A measure none of whose faults the rep's view can judge (the view policy's `judged_measures`) is not shown as a
+    # reading: its field is None and the raw reading is kept in `unjudged` (calibration reads it there). From the side
+    # the image shoulder line is foreshortened, and a hand width of 3-7 shoulder widths would read as a measurement.
+    # A reading the rep was faulted or borderline on is shown (a view that confirms a fault only: oblique lockout).
+    shown = set(judged_measures(m.view, p)) | {fault_table.FAULT[c].measure for c in faults + borderline}
+    values = {"depth": r["depth"].value, "lockout": r["lockout"].value, "body_line": _or_none(r["body_line"].value),
+              "hand_width": _or_none(_hands_shown(r["hand_width"], faults + borderline)),
+              "flare": _or_none(r["flare"].value), "elbow_out": _or_none(r["elbow_out"].value)}
+    fields = {fault_table.MEASURES[k].rep_field: (v if k in shown else None) for k, v in values.items()}
+    unjudged = {fault_table.MEASURES[k].rep_field: float(v) for k, v in values.items()
+                if k not in shown and v is not None and math.isfinite(v)}
     # end_s is the top after the rep (where the next one starts); the lockout is looked for a little beyond it,
     # until the top has settled.
-    return Rep(index=index, start_s=span.start_t, bottom_s=span.bottom_t, end_s=span.top_t,
-               min_elbow_deg=r["depth"].value, top_elbow_deg=r["lockout"].value,
-               body_line_max=_or_none(r["body_line"].value),
-               hand_width_ratio=_or_none(_hands_shown(r["hand_width"], faults + borderline)),
-               elbow_flare_deg=_or_none(r["flare"].value), variant=m.variant, valid=not faults, faults=faults,
+    return Rep(index=index, start_s=span.start_t, bottom_s=span.bottom_t, end_s=span.top_t, **fields,
+               variant=m.variant, valid=not faults, faults=faults,
                not_assessable=not_assessable, confidence=round(m.confidence, 3), view=m.view,
                uncertain=m.confidence < p.uncertain_confidence, tempo_down_s=span.bottom_t - span.start_t,
                tempo_up_s=span.top_t - span.bottom_t, evidence=evidence, borderline=borderline,
                borderline_evidence=doubts, uncertainty={k: round(v, 4) for k, v in m.bands.items()},
-               elbow_out=_or_none(r["elbow_out"].value),
-               near=near, out_of_view=sorted({pair for name, reading in r.items() if name in m.judges
-                                   for pair in reading.out_of_view}))
+               unjudged=unjudged, near=near, out_of_view=sorted({pair for name, reading in r.items()
+                                                                 if name in m.judges for pair in reading.out_of_view}))
 
 
 def _hands_shown(reading, given: list[str]) -> float:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from formcheck.faults import FAULT
+from formcheck.faults import FAULT, FAULTS, MEASURES
 from formcheck.profiles import ARTICLE
 
 # The measures (formcheck.faults.MEASURES): depth, lockout, body_line, hand_width, flare.
@@ -217,6 +217,12 @@ def can_judge(view: str, code: str, profile) -> bool:
     error = pol.side_error.get(code, pol.errors(profile).get(measure))
     return (measure in pol.judges and measure not in pol.confirms_only and error is not None
             and error < abs(profile.threshold(code).value - profile.good(code)))
+
+
+def judged_measures(view: str, profile) -> list[str]:
+    """The measures (in the fault table's order) this view can judge at least one fault of (`can_judge`): the camera
+    guidance names them, and a rep shows its readings of these only (judge/verdicts.py)."""
+    return [m for m in MEASURES if any(f.measure == m and can_judge(view, f.code, profile) for f in FAULTS)]
 
 
 def visibility_factor(visibility: float) -> float:

@@ -175,17 +175,10 @@ def report_context(analysis: Analysis, thumbnails: Mapping[int, Thumbnail] | Non
 
 def _set_card(s, reps: list[Rep], profile: Profile) -> dict:
     """One set in the report: its summary line, where form broke, the plot, and the advice with sources."""
-    from formcheck.judge.set_form import summary_line
+    from formcheck.judge.set_form import break_line, summary_line
 
     brk = s.form.form_breaks
-    note = ""
-    if brk is not None:
-        ev = brk.evidence[0]
-        note = (f"{FAULT_TITLES.get(brk.faults[0], brk.faults[0])} from rep {brk.rep} on ({len(ev['faulted_reps'])} "
-                f"of the {ev['reps_after']} reps from it beyond doubt): {ev['measure'].replace('_', ' ')} "
-                f"{fmt_value(ev['code'], ev['held_mean'])} while form held, {fmt_value(ev['code'], ev['broken_mean'])} "
-                f"after, limit {fmt_value(ev['code'], ev['threshold'])}"
-                + (f"; near the limit from rep {ev['near_from_rep']}" if ev["near_from_rep"] < brk.rep else ""))
+    note = "" if brk is None else break_line(brk, long=True)
     tempo = s.form.tempo
     speed = ("" if tempo.velocity_loss is None else
              f"velocity loss {100 * tempo.velocity_loss:.0f}% ± {100 * tempo.velocity_loss_band:.0f}% from the first "

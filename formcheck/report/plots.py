@@ -124,7 +124,7 @@ def timeline_svg(analysis: Analysis, profile: Profile, width_in: float = 11.0) -
             ax_e.text(0.995, y + (1.5 if va == "bottom" else -1.5), text, transform=tr, ha="right", va=va,
                       fontsize=8.5, color=color, bbox=LABEL_BOX)
         for rep in analysis.reps:
-            if math.isfinite(rep.min_elbow_deg):
+            if rep.min_elbow_deg is not None and math.isfinite(rep.min_elbow_deg):
                 state = [rep.state(c) for c in of_measure("depth")]
                 color = RED if "fault" in state else AMBER if "borderline" in state else GREEN
                 ax_e.plot([rep.bottom_s], [rep.min_elbow_deg], marker="v", markersize=6, color=color,
