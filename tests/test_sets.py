@@ -88,6 +88,25 @@ def test_a_stray_bad_rep_or_two_in_four_is_not_a_break():
         assert a.sets[0].form.form_breaks is None  # ...and do not end the set's good form
 
 
+def test_a_stray_bad_rep_is_said_and_a_short_set_faulted_throughout_never_held():
+    """The advice does not say "form held in all reps" over a rep with a fault beyond doubt; a clip of one to three
+    reps, every one faulted, never held form (three of four cannot be asked of it)."""
+    bad = rep(sag=0.12, sag_top=0.0)
+    a = analyze_track(clip(pushups(reps=[bad if i == 5 else rep() for i in range(1, 11)]), fps=15, noise_px=1.0,
+                           seed=3))
+    assert a.sets[0].form.form_breaks is None
+    assert not any("in all" in line.text for line in a.sets[0].form.advice)
+    assert any("a stray fault on 1 of 10 reps" in line.text for line in a.sets[0].form.advice)
+    for n in (1, 2):
+        short = analyze_track(clip(pushups(n, hands=0.6), view="front", fps=15, seed=n))
+        s, = short.sets
+        assert [r.faults for r in short.reps] == [["HANDS_TOO_NARROW"]] * n
+        assert s.form.form_breaks is not None and s.form.form_breaks.from_start and s.form.form_held_reps == 0
+        # the fault's own fix, not the knees (the article's answer to a torso that will not stay rigid)
+        assert [line.text for line in s.form.advice][0].endswith(": place your hands slightly wider than your "
+                                                                  "shoulders"), s.form.advice
+
+
 def test_slowing_reps_give_a_velocity_loss_past_the_fatigue_line():
     ups = [0.5, 0.5, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2]
     s, = _sets(clip(pushups(reps=[rep(up_s=u) for u in ups]), fps=15, noise_px=1.0, seed=4))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from formcheck import faults as fault_table
-from formcheck.profiles import PLAN, SET_RULES, SetRules, TrainingPlan
+from formcheck.profiles import PLAN, SET_RULES, SOURCES, SetRules, TrainingPlan
 
 
 @dataclass(frozen=True)
@@ -26,9 +26,13 @@ class AdviceLine:
 
 
 def advise(n: int, held: int, broke: list[str] | None, velocity_loss: float | None, fatigue: bool | None,
-           rest_before_s: float | None, plan: TrainingPlan = PLAN, rules: SetRules = SET_RULES) -> list[AdviceLine]:
-    """Advice for a set of `n` reps whose form held for `held` (`broke`: the faults it broke on, None if it held)."""
+           rest_before_s: float | None, plan: TrainingPlan = PLAN, rules: SetRules = SET_RULES,
+           stray: int = 0) -> list[AdviceLine]:
+    """Advice for a set of `n` reps whose form held for `held` (`broke`: the faults it broke on, None if it held;
+    `stray`: reps with a fault beyond doubt in a set whose form held, faults that did not persist)."""
     lo, hi = plan.target_reps
+    held_all = (f"form held in all {n} reps" if n != 1 else "form held in the one rep") if not stray else \
+        f"form held (a stray fault on {stray} of {n} reps)"
     src = plan.sources
     out: list[AdviceLine] = []
     if broke:
@@ -40,16 +44,21 @@ def advise(n: int, held: int, broke: list[str] | None, velocity_loss: float | No
         elif held:
             out.append(AdviceLine(f"form held for {held} of {n} reps: do sets of about {held} with good form, "
                                   f"building up to {lo}-{hi}", src["target_reps"]))
-        if held:
+        fault = fault_table.FAULT[broke[0]]
+        if fault.measure != "body_line":  # the knees are the article's answer to a torso that will not stay rigid
+            # only; a grip, elbows or range of motion are put right as such
+            out.append(AdviceLine(f"{'once ' + what + ' starts' if held else what + ' from the first rep'}: "
+                                  f"{fault.advice}", SOURCES[fault.code]))
+        elif held:
             out.append(AdviceLine(f"once {what} starts, finish the set on your knees (torso rigid) or stop and rest",
                                   src["knees"]))
         else:
             out.append(AdviceLine(f"{what} from the set's first rep: do this set on your knees, torso rigid, until "
                                   "form holds", src["knees"]))
     elif n < lo:
-        out.append(AdviceLine(f"form held in all {n} reps: build up to {lo}-{hi} in one set", src["target_reps"]))
+        out.append(AdviceLine(f"{held_all}: build up to {lo}-{hi} in one set", src["target_reps"]))
     else:
-        out.append(AdviceLine(f"form held in all {n} reps: add a second and third set with "
+        out.append(AdviceLine(f"{held_all}: add a second and third set with "
                               f"{plan.rest_s[0]:.0f}-{plan.rest_s[1]:.0f} s of rest", src["rest_s"]))
         out.append(AdviceLine(f"or move on to the advanced rounds: {plan.round_s:.0f} s of fast push-ups, "
                               f"{plan.round_rest_s:.0f} s of rest, {plan.round_repeats[0]}-{plan.round_repeats[1]} "

@@ -122,7 +122,10 @@ def _break_of(reps: Sequence[Rep], code: str, rules: SetRules, limit: float) -> 
     for i, rep in enumerate(reps):
         if _faulted(rep, code):
             window = reps[i:i + rules.break_window]
-            if sum(_faulted(r, code) for r in window) >= rules.break_min_faulted:
+            # a set shorter than the window (a clip of one to three reps) has no room for three faulted of four:
+            # there every rep from the first faulted one on must be (one rep, faulted: form never held)
+            need = rules.break_min_faulted if len(reps) >= rules.break_window else len(window)
+            if sum(_faulted(r, code) for r in window) >= need:
                 while i > 0 and _past_limit(reps[i - 1], code, limit):
                     i -= 1
                 return i
@@ -238,8 +241,9 @@ def judge_set(reps: Sequence[Rep], profile: Profile = ARTICLE, plan: TrainingPla
     brk = find_break(reps, profile, rules)
     held = len(reps) if brk is None else next(i for i, r in enumerate(reps) if r.index == brk.rep)
     tem = tempo(reps, frame_dt, rules)
+    stray = sum(1 for r in reps if any(_faulted(r, c) for c in r.faults))
     advice = advise(len(reps), held, None if brk is None else brk.faults, tem.velocity_loss, tem.fatigue,
-                    rest_before_s, plan, rules)
+                    rest_before_s, plan, rules, stray=stray)
     return SetForm(len(reps), held, brk, trends(reps, rules), tem, advice)
 
 
@@ -291,5 +295,7 @@ def break_line(brk: FormBreak, long: bool = False) -> str:
 
 
 def break_cue(brk: FormBreak) -> str:
-    """The one cue when form starts to break: the fault, and what the article says to do about it."""
-    return f"{fault_table.words(brk.faults[0])}: finish on your knees or rest"
+    """The one cue when form starts to break: the fault, and what the article says to do about it (the knees for a
+    torso that will not stay rigid; the fault's own cue otherwise: a grip or elbows are put right as such)."""
+    fault = fault_table.FAULT[brk.faults[0]]
+    return f"{fault.words}: " + ("finish on your knees or rest" if fault.measure == "body_line" else fault.cue)
