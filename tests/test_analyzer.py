@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from formcheck.judge.analyzer import Analyzer, analyze_track
-from formcheck.faults import MEASURES
+from formcheck.faults import FAULTS, MEASURES
 from formcheck.measure.table import COLUMNS, STR_COLUMNS
 from formcheck.measure.views import judged_measures
 from formcheck.profiles import ARTICLE
@@ -507,13 +507,16 @@ def test_json_contract_names():
 
 @pytest.mark.parametrize("view", ["side", "front"])
 def test_a_measure_the_view_cannot_judge_is_not_shown_as_a_reading(view):
-    """A measure none of whose faults the rep's view can judge (the view policy: `judged_measures`) is null in the rep
-    and its JSON, the key kept, and its reading kept apart in `unjudged`; the others are shown."""
+    """A measure none of whose faults the rep was judged on (here: what its view cannot judge, the view policy's
+    `judged_measures`) is null in the rep and its JSON, the key kept, and its reading kept apart in `unjudged`; the
+    others are shown."""
     a = analyse(pushups(2, hands=1.4), view=view)
     shown = set(judged_measures(view, P))
     assert a.reps and {"hand_width", "elbow_out"} & shown == ({"hand_width", "elbow_out"} if view == "front" else set())
     for r, d in zip(a.reps, a.to_dict()["reps"]):
         assert r.view == view
+        judged = {F.measure for F in FAULTS if F.code not in r.not_assessable}
+        assert judged == shown & {F.measure for F in FAULTS}
         for m in MEASURES.values():
             if m.name in shown:
                 assert getattr(r, m.rep_field) is not None and m.rep_field not in r.unjudged, m.name

@@ -134,3 +134,20 @@ def test_the_flare_threshold_is_the_rule_on_its_clips_and_holds_one_clip_out(sco
     found = sum(v["flared past it by more than the band"] for v in loo)
     false = sum(v["tucked past it"] for v in loo)
     assert sum(v["flared"] for v in loo) == 35 and found >= 28 and false <= 1
+
+
+def test_a_reading_the_rep_was_not_judged_on_is_not_shown():
+    """tranhieu_push_up's oblique reps lie within the yaw band of the side line, where hands are not judged: their
+    hand width is not shown, though an oblique view judges hands; the same rule as for a side view's hands."""
+    from formcheck.faults import FAULT, MEASURES
+    from formcheck.pipeline.analyze import analyze_track_file
+
+    a = analyze_track_file(SAMPLES / "front" / "clips-front__tranhieu_push_up.track.npz")
+    for r in a.reps:
+        for code in ("HANDS_TOO_NARROW", "HANDS_TOO_WIDE", "ELBOWS_FLARED", "NO_LOCKOUT"):
+            field = MEASURES[FAULT[code].measure].rep_field
+            hidden = all(c in r.not_assessable for c in ("HANDS_TOO_NARROW", "HANDS_TOO_WIDE")) \
+                if code.startswith("HANDS") else code in r.not_assessable
+            assert (getattr(r, field) is None) == hidden, (r.index, code, r.view)
+    assert any(r.view == "oblique" and r.hand_width_ratio is None for r in a.reps)
+

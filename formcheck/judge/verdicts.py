@@ -20,7 +20,7 @@ from formcheck import faults as fault_table
 from formcheck.judge.rep_measures import RepMeasures
 from formcheck.judge.reps import RepSpan
 from formcheck.judge.results import Evidence, Rep
-from formcheck.measure.views import judged_measures, policy
+from formcheck.measure.views import policy
 from formcheck.profiles import Profile
 
 
@@ -60,11 +60,12 @@ def verdict(index: int, span: RepSpan, m: RepMeasures, profile: Profile) -> Rep:
             near.append(f.code)
 
     r = m.readings
-    # A measure none of whose faults the rep's view can judge (the view policy's `judged_measures`) is not shown as a
-    # reading: its field is None and the raw reading is kept in `unjudged` (calibration reads it there). From the side
-    # the image shoulder line is foreshortened, and a hand width of 3-7 shoulder widths would read as a measurement.
-    # A reading the rep was faulted or borderline on is shown (a view that confirms a fault only: oblique lockout).
-    shown = set(judged_measures(m.view, p)) | {fault_table.FAULT[c].measure for c in faults + borderline}
+    # A measure none of whose faults this rep was judged on (all not assessable: the view cannot show them, the rep
+    # lies near a view line, the joints were out of the picture) is not shown as a reading: its field is None and the
+    # raw reading is kept in `unjudged` (calibration reads it there). From the side the image shoulder line is
+    # foreshortened, and a hand width of 3-7 shoulder widths would read as a measurement. A reading the rep was
+    # faulted or borderline on is judged, so shown (a view that confirms a fault only: oblique lockout).
+    shown = {f.measure for f in fault_table.FAULTS if f.code not in not_assessable}
     values = {"depth": r["depth"].value, "lockout": r["lockout"].value, "body_line": _or_none(r["body_line"].value),
               "hand_width": _or_none(_hands_shown(r["hand_width"], faults + borderline)),
               "flare": _or_none(r["flare"].value), "elbow_out": _or_none(r["elbow_out"].value)}
