@@ -139,9 +139,10 @@ class Profile:
     # lie from it toward the fault, 90th percentile; where good form varies from person to person (depth, elbows) the
     # rep-to-rep scatter on clips of steady form (90th percentile of |rep - the clip's median|; a lower bound).
     # Front depth: the 25 labelled-deep front reps (read 25-77 degrees). Front elbow_out: the front reps with elbows
-    # labelled tucked or flared. Oblique lockout (the nearer arm's image angle): 41 oblique reps with straight arms at the
-    # top read 157-181; 90th percentile of 170 - top 4.4 (3.9-7.5 with each clip left out: the largest taken). Oblique body line: straight standard push-ups 0.042 off the line (28 reps, 9
-    # clips), knee push-ups 0.085 (one clip). Oblique elbow_out: the 9 tucked oblique-front reps read 0.34-0.54, up
+    # labelled tucked or flared. Oblique lockout (the nearer arm's image angle): 41 oblique reps with straight arms
+    # at the top read 157-181; 90th percentile of 170 - top 4.4 (3.9-7.5 with each clip left out: the largest
+    # taken). Oblique body line: straight standard push-ups 0.042 off the line (28 reps, 9 clips), knee push-ups 0.085
+    # (one clip). Oblique elbow_out: the 9 tucked oblique-front reps read 0.34-0.54, up
     # to 0.34 past good form (elbow_out_good).
     # front_depth_error_deg chosen on: clips-front/fitbykit_pushups, clips-front/khanyisa_pushups, clips-pushfit/wrong90,
     # clips-pushfit/wrong96, clips-pushfit/wrong111, clips-pushfit/wrong113, clips-pushfit/correct108,

@@ -92,8 +92,8 @@ class ViewPolicy:
 #   in the image in every view (5 Dec 2026): the same 4 oblique narrow reps read 0.72-0.74 there (+0.08, within the
 #   front's 0.18), so HANDS_TOO_NARROW takes the front's figure obliquely; on real people the one oblique close grip
 #   (clips-front foriris_diamond, oblique side) reads 0.60 in the image (1.16 in world space), and the top readings of
-#   the 32 oblique reps with hands not narrow (11 clips) 1.11-2.39. error_floor reads the measure's figure (0.08): the synthetic labels' margin
-#   is not moved by the narrow side's larger error, so the suite's close grips (0.75, 0.65, 0.55) stay labelled
+#   the 32 oblique reps with hands not narrow (11 clips) 1.11-2.39. error_floor reads the measure's figure (0.08):
+#   the synthetic labels' margin is not moved by the narrow side's larger error, so the suite's close grips (0.75, 0.65, 0.55) stay labelled
 #   faulty and read borderline: the landmarker, not the label, is in doubt there. (Read over the whole rep instead,
 #   good-form front reps erred by 0.12 and flared ones read 2.1-2.2 for 1.3; the oblique figure was 0.068 from 16
 #   good reps before any narrow oblique rep was counted.)
