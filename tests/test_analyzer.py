@@ -527,9 +527,9 @@ def test_a_measure_the_view_cannot_judge_is_not_shown_as_a_reading(view):
 
 def test_the_update_says_which_arm_the_elbow_angle_came_from_and_whether_in_position():
     """What the overlay draws without deciding again: the arm the elbow angle was read from (a side view reads one
-    arm, which may be the far one when the near one is implausible, as does an oblique one; a front view reads both) and the position the
-    counter holds. On a real side-view track (apka_pushups: a misplaced near shoulder, so the far arm is often
-    believed) and a kinematic front view."""
+    arm, which may be the far one when the near one is implausible, as does an oblique one; a front view reads both)
+    and the position the counter holds. On a real side-view track (apka_pushups: a misplaced near shoulder, so the
+    far arm is often believed) and a kinematic front view."""
     from conftest import SAMPLES
     from formcheck.judge.reps import Phase
     from formcheck.measure.arms import arm_reading

@@ -93,10 +93,10 @@ class ViewPolicy:
 #   front's 0.18), so HANDS_TOO_NARROW takes the front's figure obliquely; on real people the one oblique close grip
 #   (clips-front foriris_diamond, oblique side) reads 0.60 in the image (1.16 in world space), and the top readings of
 #   the 32 oblique reps with hands not narrow (11 clips) 1.11-2.39. error_floor reads the measure's figure (0.08):
-#   the synthetic labels' margin is not moved by the narrow side's larger error, so the suite's close grips (0.75, 0.65, 0.55) stay labelled
-#   faulty and read borderline: the landmarker, not the label, is in doubt there. (Read over the whole rep instead,
-#   good-form front reps erred by 0.12 and flared ones read 2.1-2.2 for 1.3; the oblique figure was 0.068 from 16
-#   good reps before any narrow oblique rep was counted.)
+#   the synthetic labels' margin is not moved by the narrow side's larger error, so the suite's close grips (0.75,
+#   0.65, 0.55) stay labelled faulty and read borderline: the landmarker, not the label, is in doubt there. (Read
+#   over the whole rep instead, good-form front reps erred by 0.12 and flared ones read 2.1-2.2 for 1.3; the oblique
+#   figure was 0.068 from 16 good reps before any narrow oblique rep was counted.)
 #   flare, front: 5.6 (15 flared reps, true 82-95 read 67-86), 36 (14 tucked reps, true 41-45 read 46-91) -> 36;
 #   oblique: 9.9 (9), 25.4 (7: tucked elbows read 59 from the oblique front, 73 from the oblique back) -> 25.4.
 #   Why: from the front the torso axis runs along the line of sight, so the angle between it and the upper arm rests on the
