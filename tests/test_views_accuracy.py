@@ -92,11 +92,11 @@ def test_what_a_view_cannot_show_on_real_people_is_not_assessable(scored):
     157-181, none past the threshold, so none is passed or failed: not assessable), straight knee push-ups 0.085 off
     the line and tucked elbows past the front's flare threshold (formcheck/measure/views.py): those faults stay
     unjudged there (hanshitha_knee's 10 reps are the oblique-side knee push-ups). From the front the lockout and the
-    body line are unjudged, depth is judged. The analyzer judges a rep in the view it reads (the held yaw), not the label's: tranhieu_push_up's zoomed
-    shot (3.5-10.5 s, reps 2-3, labelled oblique-front) reads 69-75 degrees of yaw, past the side line (60) and its
-    band, and is judged as side (lockout ok, as labelled); no other oblique rep is read as side. wrong83's 3 reps
-    (median yaw 23-25) lie within view_yaw_band_deg of the front/oblique line, where only what both views judge is
-    judged: not the body line."""
+    body line are unjudged, depth is judged. The analyzer judges a rep in the view it reads (the held yaw), not the
+    label's: tranhieu_push_up's zoomed shot (3.5-10.5 s, reps 2-3, labelled oblique-front) reads 69-75 degrees of
+    yaw, past the side line (60) and its band, and is judged as side (lockout ok, as labelled); no other oblique rep
+    is read as side. wrong83's 3 reps (median yaw 23-25) lie within view_yaw_band_deg of the front/oblique line,
+    where only what both views judge is judged: not the body line."""
     reps, rows, _ = scored
     for view in ("oblique-front", "oblique-side"):
         assert rows[(view, "ELBOWS_FLARED")]["not_assessable_share"] == 1.0, view

@@ -152,7 +152,8 @@ OBLIQUE = ViewPolicy("oblique", elbow="nearer_image", line="world", depth="heigh
                      judges=frozenset({"depth", "lockout", "body_line", "hand_width", "elbow_out"}),
                      error={"depth": 4.2, "lockout": "oblique_lockout_error_deg", "body_line": "oblique_line_error",
                             "hand_width": 0.086, "flare": 25.4, "elbow_out": "oblique_elbow_out_error"},
-                     side_error={"HANDS_TOO_NARROW": 0.18}, variant_error={"knee": {"body_line": "oblique_knee_line_error"}},
+                     side_error={"HANDS_TOO_NARROW": 0.18},
+                     variant_error={"knee": {"body_line": "oblique_knee_line_error"}},
                      confidence=0.8, overlay="judges depth, hands, hips",
                      placement="in front at an angle of about 45 degrees, hip height, whole body in view",
                      note="An oblique view shows depth (from how far the shoulders come down, not from the elbow "
