@@ -30,8 +30,8 @@ class Rep:
     start_s: float
     bottom_s: float
     end_s: float
-    # The readings of the measures (formcheck.faults.MEASURES' rep_field): None where the rep's view cannot judge any
-    # fault of the measure (its reading is then in `unjudged`), or where it was not seen.
+    # The readings of the measures (formcheck.faults.MEASURES' rep_field): None where the rep was judged on no fault
+    # of the measure (its reading is then in `unjudged`), or where it was not seen.
     min_elbow_deg: float | None
     top_elbow_deg: float | None
     body_line_max: float | None
@@ -59,12 +59,12 @@ class Rep:
     # Joint pairs a measure needed and the camera did not show (measure.in_view): read from the joints in view
     # (the hips from the shoulder-knee line) or not assessable.
     out_of_view: list[str] = field(default_factory=list)
-    # rep field -> the reading of a measure the rep's view cannot judge (judge/verdicts.py): not shown as a
+    # rep field -> the reading of a measure the rep was judged on no fault of (judge/verdicts.py): not shown as a
     # measurement anywhere, kept for calibrating what each view reads (benchmarks)
     unjudged: dict[str, float] = field(default_factory=dict)
 
     def reading(self, rep_field: str) -> float | None:
-        """A measure's reading whether or not the rep's view judges it (for calibration, not for display)."""
+        """A measure's reading whether or not the rep was judged on it (for calibration, not for display)."""
         v = getattr(self, rep_field)
         return self.unjudged.get(rep_field) if v is None else v
 

@@ -25,14 +25,22 @@ class AdviceLine:
         return f"{self.text} ({self.source})"
 
 
+def knees_fix(code: str) -> bool:
+    """Whether the article's knees are the fix for a fault: for a torso that will not stay rigid (the body line)
+    only; a grip, the elbows or the range of motion are put right as such."""
+    return fault_table.FAULT[code].measure == "body_line"
+
+
 def advise(n: int, held: int, broke: list[str] | None, velocity_loss: float | None, fatigue: bool | None,
            rest_before_s: float | None, plan: TrainingPlan = PLAN, rules: SetRules = SET_RULES,
            stray: int = 0) -> list[AdviceLine]:
     """Advice for a set of `n` reps whose form held for `held` (`broke`: the faults it broke on, None if it held;
     `stray`: reps with a fault beyond doubt in a set whose form held, faults that did not persist)."""
     lo, hi = plan.target_reps
-    held_all = (f"form held in all {n} reps" if n != 1 else "form held in the one rep") if not stray else \
-        f"form held (a stray fault on {stray} of {n} reps)"
+    if stray:
+        held_all = f"form held (a stray fault on {stray} of {n} reps)"
+    else:
+        held_all = f"form held in all {n} reps" if n != 1 else "form held in the one rep"
     src = plan.sources
     out: list[AdviceLine] = []
     if broke:
@@ -44,11 +52,9 @@ def advise(n: int, held: int, broke: list[str] | None, velocity_loss: float | No
         elif held:
             out.append(AdviceLine(f"form held for {held} of {n} reps: do sets of about {held} with good form, "
                                   f"building up to {lo}-{hi}", src["target_reps"]))
-        fault = fault_table.FAULT[broke[0]]
-        if fault.measure != "body_line":  # the knees are the article's answer to a torso that will not stay rigid
-            # only; a grip, elbows or range of motion are put right as such
+        if not knees_fix(broke[0]):
             out.append(AdviceLine(f"{'once ' + what + ' starts' if held else what + ' from the first rep'}: "
-                                  f"{fault.advice}", SOURCES[fault.code]))
+                                  f"{fault_table.FAULT[broke[0]].advice}", SOURCES[broke[0]]))
         elif held:
             out.append(AdviceLine(f"once {what} starts, finish the set on your knees (torso rigid) or stop and rest",
                                   src["knees"]))

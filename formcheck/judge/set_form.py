@@ -18,7 +18,7 @@ from typing import Sequence
 
 from formcheck import faults as fault_table
 from formcheck.judge.results import Rep
-from formcheck.judge.set_advice import AdviceLine, advise
+from formcheck.judge.set_advice import AdviceLine, advise, knees_fix
 from formcheck.judge.sets import RepSet
 from formcheck.profiles import ARTICLE, PLAN, SET_RULES, Profile, SetRules, TrainingPlan
 
@@ -295,7 +295,7 @@ def break_line(brk: FormBreak, long: bool = False) -> str:
 
 
 def break_cue(brk: FormBreak) -> str:
-    """The one cue when form starts to break: the fault, and what the article says to do about it (the knees for a
-    torso that will not stay rigid; the fault's own cue otherwise: a grip or elbows are put right as such)."""
+    """The one cue when form starts to break: the fault, and what the article says to do about it (set_advice.knees_fix:
+    the knees for a torso that will not stay rigid, the fault's own cue otherwise)."""
     fault = fault_table.FAULT[brk.faults[0]]
-    return f"{fault.words}: " + ("finish on your knees or rest" if fault.measure == "body_line" else fault.cue)
+    return f"{fault.words}: " + ("finish on your knees or rest" if knees_fix(fault.code) else fault.cue)

@@ -192,7 +192,6 @@ def judged_near(yaw_deg: float, profile, spread: tuple[float, float] | None = No
     if not yaw_deg == yaw_deg:
         return None
     lo, hi = spread if spread is not None and spread[0] == spread[0] else (yaw_deg, yaw_deg)
-    lo, hi = min(lo, yaw_deg), max(hi, yaw_deg)
     band = profile.view_yaw_band_deg
     for line, (below, above) in ((profile.view_front_max_yaw_deg, (FRONT, OBLIQUE)),
                                  (profile.view_side_min_yaw_deg, (OBLIQUE, SIDE))):
@@ -221,8 +220,8 @@ def can_judge(view: str, code: str, profile) -> bool:
 
 
 def judged_measures(view: str, profile) -> list[str]:
-    """The measures (in the fault table's order) this view can judge at least one fault of (`can_judge`): the camera
-    guidance names them, and a rep shows its readings of these only (judge/verdicts.py)."""
+    """The measures (in the fault table's order) this view can judge at least one fault of (`can_judge`), as the
+    camera guidance names them (judge/guidance.py)."""
     return [m for m in MEASURES if any(f.measure == m and can_judge(view, f.code, profile) for f in FAULTS)]
 
 

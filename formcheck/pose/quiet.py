@@ -63,10 +63,9 @@ def _restore() -> None:
 
 def last_words(line: str) -> None:
     """Say the command's last line on the real stderr and mute fd 2 for good, with no moment in between when fd 2
-    is the terminal: after Ctrl-C, a landmarker still being built or run in another thread (parallel posing, the
-    orientation probe) logs its set-up chatter ("INFO: Created TensorFlow Lite XNNPACK delegate") until the process
-    is gone, and none of it may come before or after the line (restoring fd 2 and then printing let it in first
-    on a loaded machine)."""
+    is the terminal: after Ctrl-C, a landmarker still being built or run in another thread (parallel posing) logs
+    its set-up chatter ("INFO: Created TensorFlow Lite XNNPACK delegate") until the process is gone, and none of it
+    may come before or after the line (restoring fd 2 and then printing let it in first on a loaded machine)."""
     global _muted, _saved_fd, _depth
     with _lock:
         try:
